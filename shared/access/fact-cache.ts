@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * A read-through Redis cache that cannot keep a stale answer after an invalidation.
+ *
+ * Each fact has a generation counter. A reader notes the generation before loading from PostgreSQL
+ * and stores its answer only if the generation is unchanged (checked atomically in Lua). A writer
+ * bumps the generation and deletes the value after its transaction commits. So a reader that loaded
+ * before the commit can never write its old answer back over the invalidation.
+ */
+
+const FILL_IF_GENERATION_UNCHANGED = `
+if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+return 1`;
+
+const generationKey = (key: string) => `${key}:gen`;
+// Far longer than any load takes, so a counter cannot expire and restart under a reader.
+const GENERATION_TTL_MS = 24 * 3600 * 1000;
+
+export async function readThrough<T>(redis: Redis, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+  const [cached, generation] = await redis.mget(key, generationKey(key));
+  if (cached !== null && cached !== undefined) return JSON.parse(cached) as T;
+  const value = await load();
+  await redis.eval(FILL_IF_GENERATION_UNCHANGED, 2, key, generationKey(key), generation ?? '0', JSON.stringify(value), ttlMs);
+  return value;
+}
+
+/** Forgets facts after the change that made them stale has committed. */
+export async function invalidate(redis: Redis, keys: Iterable<string>): Promise<void> {
+  const multi = redis.multi();
+  let any = false;
+  for (const key of keys) {
+    multi.incr(generationKey(key)).pexpire(generationKey(key), GENERATION_TTL_MS).del(key);
+    any = true;
+  }
+  if (any) await multi.exec();
+}

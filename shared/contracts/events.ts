@@ -1,0 +1,45 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/keys.ts';
+
+/**
+ * Events pushed to clients. A pub/sub message is exactly the frame a socket receives,
+ * `{"event": name, "data": {...}}`, so realtime nodes relay without re-encoding.
+ */
+export type ServerEventName = 'on_message' | 'on_recall' | 'on_notify' | 'on_reaction' | 'on_read' | 'on_typing' | 'on_presence' | 'on_ready' | 'error';
+
+/** Instructions to realtime nodes on a user's channel; nodes act on them and never forward them. */
+export type ControlEventName = '_session_revoked' | '_membership' | '_blocks';
+
+export function encodeFrame(event: ServerEventName | ControlEventName, data: object): string {
+  return JSON.stringify({ event, data });
+}
+
+/** A stored notification as its `on_notify` frame: `{id, type, created_at, ...fields}`. */
+export function notificationFrame(n: { id: string; type: string; created_at: Date | string; data: Record<string, unknown> }): string {
+  const created = typeof n.created_at === 'string' ? n.created_at : n.created_at.toISOString();
+  return encodeFrame('on_notify', { id: n.id, type: n.type, created_at: created, ...n.data });
+}
+
+
+/**
+ * A large group's chat channel carries the sender's uid (32 chars) before the frame, so each node can
+ * hold the frame back from local members who block the sender without decoding it.
+ */
+export const encodeChatPayload = (senderUid: string, frame: string) => senderUid + frame;
+export const decodeChatPayload = (payload: string) => ({ senderUid: payload.slice(0, 32), frame: payload.slice(32) });
+
+/** Publishes frames to users' channels and payloads to chat channels in one round trip. */
+export async function publishAll(
+  redis: Redis,
+  keys: RedisKeys,
+  toUsers: readonly { uid: string; frame: string }[],
+  toChats: readonly { chatId: string; payload: string }[] = [],
+): Promise<void> {
+  if (toUsers.length === 0 && toChats.length === 0) return;
+  const pipeline = redis.pipeline();
+  for (const { uid, frame } of toUsers) pipeline.publish(keys.userChannel(uid), frame);
+  for (const { chatId, payload } of toChats) pipeline.publish(keys.chatChannel(chatId), payload);
+  const results = await pipeline.exec();
+  const failed = results?.find(([err]) => err);
+  if (failed) throw failed[0];
+}

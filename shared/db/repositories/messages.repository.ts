@@ -1,0 +1,166 @@
+import type { Db } from '../knex.ts';
+
+export type MessageType = 'text' | 'emote' | 'image' | 'file' | 'reminder' | 'system';
+
+export interface FileMeta {
+  fid: string;
+  name: string;
+  size: number;
+  mime: string;
+}
+
+export interface MessageRow {
+  id: string;
+  chat_id: string;
+  seq: string;
+  sender_uid: string;
+  message: string;
+  message_type: MessageType;
+  format: 'plain' | 'markdown';
+  client_generated_id: string;
+  reply_to_id: string | null;
+  reply_root_id: string | null;
+  forwarded_from: string | null;
+  mentions: string[];
+  file: FileMeta | null;
+  remind_at: Date | null;
+  recalled_at: Date | null;
+  created_at: Date;
+}
+
+export type NewMessage = Omit<MessageRow, 'id' | 'seq' | 'recalled_at' | 'created_at'>;
+
+export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return db<MessageRow>('messages').where({ id }).first();
+}
+
+/** Messages already stored under these (sender, client_generated_id) pairs. */
+export async function findByClientIds(db: Db, keys: readonly { sender_uid: string; client_generated_id: string }[]): Promise<MessageRow[]> {
+  if (keys.length === 0) return [];
+  return db<MessageRow>('messages').whereIn(
+    ['sender_uid', 'client_generated_id'],
+    keys.map((k) => [k.sender_uid, k.client_generated_id]),
+  );
+}
+
+/**
+ * Reserves `count` consecutive seqs in each chat and answers the first of each range. Chats are
+ * locked in id order, so concurrent batches touching the same chats cannot deadlock.
+ */
+export async function reserveSeqs(trx: Db, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const ids = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  await trx.raw('select id from chats where id = any(?::bigint[]) order by id for update', [ids]);
+  const values = ids.map((id) => trx.raw('(?::bigint, ?::int)', [id, counts.get(id) as number]));
+  const { rows } = await trx.raw<{ rows: { id: string; last_seq: string; n: number }[] }>(
+    `update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
+     from (values ${values.map(() => '?').join(', ')}) as v(id, n)
+     where c.id = v.id returning c.id, c.last_seq, v.n`,
+    values,
+  );
+  return new Map(rows.map((r) => [r.id, Number(r.last_seq) - r.n + 1]));
+}
+
+/** Inserts rows that already carry their seq; answers them as stored (ids, times). */
+export async function insertMessages(trx: Db, rows: readonly (NewMessage & { seq: number })[]): Promise<MessageRow[]> {
+  if (rows.length === 0) return [];
+  return trx('messages')
+    .insert(rows.map((r) => ({ ...r, file: r.file === null ? null : JSON.stringify(r.file), mentions: trx.raw('?::char(32)[]', [r.mentions]) })))
+    .onConflict(['sender_uid', 'client_generated_id'])
+    .ignore()
+    .returning<MessageRow[]>('*');
+}
+
+/** Moves each sender's read pointer to their own newest message: what you sent, you have read. */
+export async function markSendersRead(trx: Db, reads: readonly { chat_id: string; uid: string; seq: number }[]): Promise<void> {
+  if (reads.length === 0) return;
+  const values = reads.map((r) => trx.raw('(?::bigint, ?::char(32), ?::bigint)', [r.chat_id, r.uid, r.seq]));
+  await trx.raw(
+    `update chat_members m set last_read_seq = greatest(m.last_read_seq, v.seq)
+     from (values ${values.map(() => '?').join(', ')}) as v(chat_id, uid, seq)
+     where m.chat_id = v.chat_id and m.uid = v.uid`,
+    values,
+  );
+}
+
+/**
+ * A page of a chat as `viewerUid` may see it: newest first before a seq, or oldest first after one.
+ * Messages from senders the viewer blocks are left out.
+ */
+export async function listMessages(
+  db: Db,
+  args: { chatId: string; viewerUid: string; max: number; before?: number | undefined; after?: number | undefined },
+): Promise<MessageRow[]> {
+  const query = db<MessageRow>('messages')
+    .where('chat_id', args.chatId)
+    .whereNotIn('sender_uid', db('blocks').select('blocked_uid').where('blocker_uid', args.viewerUid))
+    .limit(args.max);
+  if (args.after !== undefined) return query.andWhere('seq', '>', args.after).orderBy('seq', 'asc');
+  if (args.before !== undefined) query.andWhere('seq', '<', args.before);
+  return query.orderBy('seq', 'desc');
+}
+
+/** Erases a message's content, keeping its place (id, seq) in the chat. */
+export async function recallMessage(trx: Db, id: string): Promise<MessageRow | undefined> {
+  const [row] = await trx<MessageRow>('messages')
+    .where({ id })
+    .whereNull('recalled_at')
+    .update({ recalled_at: trx.fn.now() as unknown as Date, message: '', file: null, mentions: trx.raw(`'{}'::char(32)[]`) as unknown as string[] })
+    .returning('*');
+  return row;
+}
+
+export interface ReactionSummary {
+  emoji: string;
+  count: number;
+  uids: string[];
+}
+
+export async function reactionsFor(db: Db, messageIds: readonly string[]): Promise<Map<string, ReactionSummary[]>> {
+  const byMessage = new Map<string, ReactionSummary[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db('message_reactions')
+    .select<{ message_id: string; emoji: string; uids: string[] }[]>('message_id', 'emoji', db.raw('array_agg(uid order by created_at) as uids'))
+    .whereIn('message_id', messageIds)
+    .groupBy('message_id', 'emoji')
+    .orderByRaw('min(created_at)');
+  for (const row of rows) {
+    const list = byMessage.get(row.message_id) ?? [];
+    list.push({ emoji: row.emoji, count: row.uids.length, uids: row.uids });
+    byMessage.set(row.message_id, list);
+  }
+  return byMessage;
+}
+
+export async function addReaction(db: Db, messageId: string, uid: string, emoji: string): Promise<boolean> {
+  const rows = await db('message_reactions').insert({ message_id: messageId, uid, emoji }).onConflict(['message_id', 'uid', 'emoji']).ignore().returning('uid');
+  return rows.length === 1;
+}
+
+export async function removeReaction(db: Db, messageId: string, uid: string, emoji: string): Promise<boolean> {
+  return (await db('message_reactions').where({ message_id: messageId, uid, emoji }).delete()) === 1;
+}
+
+/** The message object clients see. A recalled message keeps its place but not its content. */
+export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []) {
+  return {
+    id: row.id,
+    chat_id: row.chat_id,
+    seq: Number(row.seq),
+    sender_uid: row.sender_uid,
+    message: row.message,
+    message_type: row.message_type,
+    format: row.format,
+    client_generated_id: row.client_generated_id,
+    reply_to_id: row.reply_to_id,
+    reply_root_id: row.reply_root_id,
+    forwarded_from: row.forwarded_from,
+    mentions: row.mentions,
+    reactions,
+    file: row.file,
+    remind_at: row.remind_at?.toISOString() ?? null,
+    recalled: row.recalled_at !== null,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+export type MessageView = ReturnType<typeof toMessageView>;

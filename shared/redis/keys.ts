@@ -1,0 +1,21 @@
+/** Every Redis key and channel name the product uses, under one configurable prefix. */
+export function redisKeys(prefix: string) {
+  return {
+    wsTicket: (ticket: string) => `${prefix}:ws-ticket:${ticket}`,
+    rateLimit: (bucket: string, subject: string) => `${prefix}:rate:${bucket}:${subject}`,
+    chatFacts: (chatId: string) => `${prefix}:access:chat:${chatId}`,
+    memberFacts: (chatId: string, uid: string) => `${prefix}:access:member:${chatId}:${uid}`,
+    /** Pub/sub: everything for one user's sockets, on whichever node they are. */
+    userChannel: (uid: string) => `${prefix}:user:${uid}`,
+    /** Pub/sub: events of a large group's chat, fanned out by each node to its local members. */
+    chatChannel: (chatId: string) => `${prefix}:chat:${chatId}`,
+    /** How many realtime nodes hold sockets of a user: presence is online while above zero. */
+    presence: (uid: string) => `${prefix}:presence:${uid}`,
+    /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
+    sessionChanges: `${prefix}:session-changes`,
+    /** One key per unordered pair of users. */
+    pairFacts: (a: string, b: string) => (a < b ? `${prefix}:access:pair:${a}:${b}` : `${prefix}:access:pair:${b}:${a}`),
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

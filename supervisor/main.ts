@@ -1,0 +1,58 @@
+import { internalSecret, loadConfig, operatorCredentials } from '../shared/config.ts';
+import { ensureDatabase } from '../shared/db/ensure-database.ts';
+import { createDb } from '../shared/db/knex.ts';
+import { migrateLatest } from '../shared/db/migrations.ts';
+import { createLogger } from '../shared/logger.ts';
+import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { ChildProcessRunner, type ChildSpec } from './child-process-runner.ts';
+import { waitUntilReady } from './wait-until-ready.ts';
+
+// `npm start`: prepares the database, then runs every role as its own process and keeps them running.
+runMain('supervisor', async () => {
+  const started = performance.now();
+  const config = loadConfig(); // fails here, once, for every bad variable of every role
+  operatorCredentials(config); // the api child would refuse to start without them
+  internalSecret(config);
+  const log = createLogger(config, 'supervisor');
+
+  await ensureDatabase(config.db.url);
+  const db = createDb(config.db);
+  const applied = await migrateLatest(db);
+  await db.destroy();
+  log.info({ applied }, 'database migrated');
+
+  const children: ChildSpec[] = [
+    // One api process; its ops port is passed explicitly like the others so a second one can get port + 1.
+    { name: 'api', entry: 'api/main.ts', env: { API_OPS_PORT: String(config.api.opsPort) }, readyUrl: `http://${config.api.host}:${config.api.port}/readyz` },
+    ...Array.from({ length: config.supervisor.workers }, (_, i) => ({
+      name: `workers-${i + 1}`,
+      entry: 'workers/main.ts',
+      env: { WORKER_OPS_PORT: String(config.workers.opsPort + i) },
+      readyUrl: `http://${config.workers.opsHost}:${config.workers.opsPort + i}/readyz`,
+    })),
+    ...Array.from({ length: config.supervisor.realtimeNodes }, (_, i) => ({
+      name: `realtime-${i + 1}`,
+      entry: 'realtime/main.ts',
+      env: { REALTIME_OPS_PORT: String(config.realtime.opsPort + i) },
+      readyUrl: `http://${config.realtime.host}:${config.realtime.opsPort + i}/readyz`,
+    })),
+  ];
+
+  const runner = new ChildProcessRunner(log);
+  for (const child of children) runner.start(child);
+  // Children drain within 15 s (api: its drain delay more); the runner kills stragglers before the supervisor gives up.
+  const childGraceMs = config.api.drainDelayMs + 18_000;
+  stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
+
+  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
+  log.info(
+    {
+      ms: Math.round(performance.now() - started),
+      api: `http://${config.api.host}:${config.api.port}`,
+      websocket: `ws://${config.realtime.host}:${config.realtime.port}${config.realtime.path}`,
+      queueBoard: `http://${config.api.host}:${config.api.port}/admin/queues`,
+      apiMetrics: `http://${config.api.opsHost}:${config.api.opsPort}/metrics`,
+    },
+    'wetty is ready',
+  );
+});
