@@ -1,0 +1,38 @@
+import Koa from 'koa';
+import { operatorCredentials } from '../shared/config.ts';
+import { QUEUE_BOARD_PATH, queueBoard } from './admin/queue-board.ts';
+import type { ApiDeps } from './deps.ts';
+import { apiDocument } from './docs/api-document.ts';
+import { docsRoutes } from './docs/docs.routes.ts';
+import type { ApiState } from './http/context.ts';
+import { errorHandler, logLateError } from './http/error-handler.ts';
+import { healthRoutes } from './http/health.routes.ts';
+import { httpMetrics } from './http/http-metrics.ts';
+import { jsonBody } from './http/json-body.ts';
+import { requestLog } from './http/request-log.ts';
+import { buildRouter } from './http/route.ts';
+import { apiRoutes } from './routes.ts';
+
+/** Paths whose bodies are streamed by their route instead of parsed as JSON. */
+const isStreamingPath = (path: string) => path === '/fserv/upload';
+
+/** Builds the Koa application: middleware in the order a request meets it, then each module's routes. */
+export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean } = {}): Koa<ApiState> {
+  const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy });
+  const isDraining = options.isDraining ?? (() => false);
+  // Errors Koa sees after a response began, and those of mounted sub-applications (the queue board).
+  app.on('error', logLateError(deps.log));
+
+  app.use(requestLog(deps.log));
+  app.use(httpMetrics(deps.metrics, [QUEUE_BOARD_PATH]));
+  app.use(errorHandler(deps.log));
+  // The board parses its own bodies, so it comes before the JSON body middleware.
+  app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
+  app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));
+
+  for (const router of [healthRoutes(deps, isDraining), docsRoutes(apiDocument()), buildRouter(deps, apiRoutes)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

@@ -1,0 +1,52 @@
+import { route } from '../http/route.ts';
+import * as reads from './chat-reads.service.ts';
+import { openDirectChat } from './direct-chat.service.ts';
+import * as actions from './message-actions.service.ts';
+import * as s from './messages.schema.ts';
+import { sendMessage } from './send-message.service.ts';
+
+const tag = 'chats';
+
+/** `/chats/...`: sending (through the workers), reading, read state, recall and reactions. */
+export const chatsRoutes = [
+  route({
+    method: 'get', path: '/chats', tag, auth: true, summary: 'My chats, most recently active first',
+    query: s.ListChatsQuery, response: s.ChatsResponse,
+    handle: (deps, { auth, query }) => reads.listChats(deps, auth, query.limit),
+  }),
+  route({
+    method: 'post', path: '/chats/direct', tag, auth: true, summary: 'Get or create the direct chat with a friend',
+    body: s.DirectChatBody, response: s.DirectChatResponse,
+    handle: (deps, { auth, body }) => openDirectChat(deps, auth, body.target_user_id),
+  }),
+  route({
+    method: 'post', path: '/chats/message/recall', tag, auth: true, summary: 'Recall a message (sender within the window; owner and managers any time)',
+    body: s.RecallBody, response: s.RecallResponse,
+    handle: (deps, { auth, body }) => actions.recall(deps, auth, body.msg_id),
+  }),
+  route({
+    method: 'get', path: '/chats/:chat_id/messages', tag, auth: true, summary: 'Messages newest first (?before=<message id>), or after a seq (?after=) in order',
+    params: s.ChatParams, query: s.ListMessagesQuery, response: s.MessagesResponse,
+    handle: (deps, { auth, params, query }) => reads.getMessages(deps, auth, params.chat_id, query),
+  }),
+  route({
+    method: 'post', path: '/chats/:chat_id/messages', tag, auth: true, summary: 'Send a message: 201 stored, 202 queued',
+    params: s.ChatParams, body: s.SendMessageBody, status: 201, response: s.MessageResponse,
+    handle: (deps, { auth, params, body }) => sendMessage(deps, auth, params.chat_id, body),
+  }),
+  route({
+    method: 'post', path: '/chats/:chat_id/read', tag, auth: true, summary: 'Mark the chat read up to a seq',
+    params: s.ChatParams, body: s.ReadBody, response: s.ReadResponse,
+    handle: (deps, { auth, params, body }) => reads.readChat(deps, auth, params.chat_id, body.seq),
+  }),
+  route({
+    method: 'post', path: '/chats/:chat_id/messages/:msg_id/reactions', tag, auth: true, summary: 'React to a message',
+    params: s.MessageParams, body: s.ReactionBody, response: s.ReactionsResponse,
+    handle: (deps, { auth, params, body }) => actions.react(deps, auth, params.chat_id, params.msg_id, body.emoji, 'add'),
+  }),
+  route({
+    method: 'delete', path: '/chats/:chat_id/messages/:msg_id/reactions/:emoji', tag, auth: true, summary: 'Take back a reaction',
+    params: s.ReactionParams, response: s.ReactionsResponse,
+    handle: (deps, { auth, params }) => actions.react(deps, auth, params.chat_id, params.msg_id, params.emoji, 'remove'),
+  }),
+];

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { multiLine, NumericId, singleLine } from '../../shared/validation/fields.ts';
+import { Fid, Uid } from '../../shared/validation/ids.ts';
+
+export const MESSAGE_MAX_CHARS = 4000;
+const REMINDER_MAX_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
+export const ChatParams = z.object({ chat_id: NumericId });
+export const DirectChatBody = z.strictObject({ target_user_id: Uid });
+export const DirectChatResponse = z.object({ chat_id: z.string(), kind: z.literal('direct'), peer_uid: Uid, created: z.boolean() });
+export const MessageParams = ChatParams.extend({ msg_id: NumericId });
+export const ReactionParams = MessageParams.extend({ emoji: z.string().min(1).max(32) });
+
+export const ClientGeneratedId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1–64 characters: letters, digits, _ or -');
+
+/**
+ * A send. `message` depends on `message_type`: text and reminder take text (markdown allowed),
+ * emote a short code, image and file a fid. A forward names `forward_from_id` and carries no body:
+ * the source's body (and fid) is copied.
+ */
+export const SendMessageBody = z
+  .strictObject({
+    client_generated_id: ClientGeneratedId,
+    message: z.string().optional(),
+    message_type: z.enum(['text', 'emote', 'image', 'file', 'reminder']).optional(),
+    format: z.enum(['plain', 'markdown']).optional(),
+    reply_to_id: NumericId.optional(),
+    reply_root_id: NumericId.optional(),
+    forward_from_id: NumericId.optional(),
+    mentions: z.array(Uid).max(50).refine((ids) => new Set(ids).size === ids.length, 'mentions must not repeat').optional(),
+    remind_at: z.iso.datetime().optional(),
+  })
+  .superRefine((body, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (body.forward_from_id !== undefined) {
+      for (const field of ['message', 'message_type', 'format', 'remind_at'] as const) {
+        if (body[field] !== undefined) issue(field, 'a forward copies its source; leave this out');
+      }
+      return;
+    }
+    if (body.message === undefined) return issue('message', 'required');
+    if (body.message_type === undefined) return issue('message_type', 'required');
+    const text = body.message;
+    switch (body.message_type) {
+      case 'text':
+      case 'reminder':
+        if (text.trim().length === 0) issue('message', 'must not be empty');
+        if (text.length > MESSAGE_MAX_CHARS) issue('message', `at most ${MESSAGE_MAX_CHARS} characters`);
+        if (!multiLine(MESSAGE_MAX_CHARS).safeParse(text).success) issue('message', 'no control characters except newlines and tabs');
+        break;
+      case 'emote':
+        if (!singleLine(64).min(1).safeParse(text).success) issue('message', 'an emote is 1–64 characters on one line');
+        break;
+      case 'image':
+      case 'file':
+        if (!Fid.safeParse(text).success) issue('message', 'must be the fid of an uploaded file');
+        break;
+    }
+    if (body.format === 'markdown' && body.message_type !== 'text' && body.message_type !== 'reminder') {
+      issue('format', 'markdown is for text and reminder messages');
+    }
+    if (body.message_type === 'reminder') {
+      if (body.remind_at === undefined) return issue('remind_at', 'required for a reminder');
+      const at = Date.parse(body.remind_at) - Date.now();
+      if (at <= 0 || at > REMINDER_MAX_AHEAD_MS) issue('remind_at', 'must be in the future, within a year');
+    } else if (body.remind_at !== undefined) {
+      issue('remind_at', 'only reminders have remind_at');
+    }
+  });
+
+export const ListMessagesQuery = z
+  .object({
+    before: NumericId.optional(),
+    after: z.coerce.number().int().min(0).optional(),
+    max: z.coerce.number().int().min(1).max(100).default(50),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, 'use before or after, not both');
+
+export const ListChatsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+export const ReadBody = z.strictObject({ seq: z.number().int().min(0) });
+export const RecallBody = z.strictObject({ msg_id: NumericId });
+export const ReactionBody = z.strictObject({ emoji: singleLine(32).min(1) });
+
+const isoTime = z.iso.datetime();
+const Reaction = z.object({ emoji: z.string(), count: z.number().int(), uids: z.array(Uid) });
+export const MessageResponse = z.object({
+  id: z.string(),
+  chat_id: z.string(),
+  seq: z.number().int(),
+  sender_uid: Uid,
+  message: z.string(),
+  message_type: z.enum(['text', 'emote', 'image', 'file', 'reminder', 'system']),
+  format: z.enum(['plain', 'markdown']),
+  client_generated_id: z.string(),
+  reply_to_id: z.string().nullable(),
+  reply_root_id: z.string().nullable(),
+  forwarded_from: z.string().nullable(),
+  mentions: z.array(Uid),
+  reactions: z.array(Reaction),
+  file: z.object({ fid: z.string(), name: z.string(), size: z.number(), mime: z.string() }).nullable(),
+  remind_at: isoTime.nullable(),
+  recalled: z.boolean(),
+  created_at: isoTime,
+});
+export const QueuedResponse = z.object({ status: z.literal('queued'), client_generated_id: z.string() });
+export const MessagesResponse = z.object({ messages: z.array(MessageResponse), has_more: z.boolean() });
+export const ChatsResponse = z.object({
+  chats: z.array(
+    z.object({
+      chat_id: z.string(),
+      kind: z.enum(['direct', 'group']),
+      peer: z.object({ uid: Uid, username: z.string(), nickname: z.string(), avatar_fid: z.string().nullable() }).nullable(),
+      group: z.object({ id: z.string(), name: z.string(), avatar_fid: z.string().nullable(), category: z.enum(['small', 'large']) }).nullable(),
+      last_seq: z.number().int(),
+      last_read_seq: z.number().int(),
+      unread_count: z.number().int(),
+      last_message: MessageResponse.nullable(),
+      last_activity_at: isoTime,
+    }),
+  ),
+});
+export const ReadResponse = z.object({ chat_id: z.string(), last_read_seq: z.number().int(), unread_count: z.number().int() });
+export const RecallResponse = z.object({ chat_id: z.string(), msg_id: z.string(), seq: z.number().int(), recalled: z.literal(true) });
+export const ReactionsResponse = z.object({ chat_id: z.string(), msg_id: z.string(), reactions: z.array(Reaction) });

@@ -1,0 +1,52 @@
+import type { AuthContext } from '../../shared/auth/authenticate.ts';
+import type { MessageView } from '../../shared/db/repositories/messages.repository.ts';
+import { conflict } from '../../shared/errors.ts';
+import { sendMessageJob, type JobData } from '../../shared/queues/contracts.ts';
+import type { ApiDeps } from '../deps.ts';
+import { Reply } from '../http/route.ts';
+import { validateMarkdown } from './markdown.ts';
+import type { SendMessageBody } from './messages.schema.ts';
+import { runMessageJob } from './run-job.ts';
+import type { z } from 'zod';
+
+type SendBody = z.infer<typeof SendMessageBody>;
+type SendData = JobData<typeof sendMessageJob>;
+
+const reused = () => conflict('client_generated_id_reused', 'This client_generated_id was used for a different message');
+
+/** Whether a stored message is the one this request describes (forwards carry their source's body). */
+function describes(message: Pick<MessageView, 'chat_id' | 'message' | 'message_type' | 'format' | 'reply_to_id' | 'reply_root_id' | 'forwarded_from'>, data: SendData): boolean {
+  const sameThread = message.chat_id === data.chat_id && message.reply_to_id === data.reply_to_id && message.reply_root_id === data.reply_root_id;
+  if (data.forward_from_id !== null) return sameThread && message.forwarded_from === data.forward_from_id;
+  return sameThread && message.forwarded_from === null && message.message === data.message && message.message_type === data.message_type && message.format === data.format;
+}
+
+/**
+ * Validates a send at the edge and hands it to the workers. Answers 201 with the stored message when
+ * the worker finishes within the wait, 202 queued otherwise, and the gate's refusal as its 4xx.
+ * A retry with the same client_generated_id gets the same message; different content is 409.
+ */
+export async function sendMessage(deps: ApiDeps, caller: AuthContext, chatId: string, body: SendBody): Promise<Reply> {
+  if (body.format === 'markdown' && body.message !== undefined) validateMarkdown(body.message);
+  const data: SendData = {
+    sender_uid: caller.uid,
+    client_key: caller.clientKey,
+    chat_id: chatId,
+    client_generated_id: body.client_generated_id,
+    message: body.message ?? '',
+    message_type: body.message_type ?? 'text',
+    format: body.format ?? 'plain',
+    reply_to_id: body.reply_to_id ?? null,
+    reply_root_id: body.reply_root_id ?? null,
+    forward_from_id: body.forward_from_id ?? null,
+    mentions: body.mentions ?? [],
+    remind_at: body.remind_at ?? null,
+    accepted_at: new Date().toISOString(),
+  };
+
+  const answer = await runMessageJob<typeof sendMessageJob, { message: MessageView }>(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
+  if (!answer.done) return new Reply(202, { status: 'queued', client_generated_id: body.client_generated_id });
+  // Two requests with one client_generated_id share one job: the second must describe the same message.
+  if (!describes(answer.value.message, data)) throw reused();
+  return new Reply(201, answer.value.message);
+}

@@ -1,0 +1,37 @@
+import { route } from '../http/route.ts';
+import { createDownloadLink, downloadFile } from './download.service.ts';
+import { DownloadLinkResponse, DownloadQuery, FidParams, UploadedFileResponse, UploadQuery } from './files.schema.ts';
+import { uploadFile } from './upload.service.ts';
+
+const tag = 'files';
+
+/** `fserv`: streamed uploads and authorised downloads. */
+export const filesRoutes = [
+  route({
+    // Not behind requireAuth: the internal service key is accepted here as well as a user token.
+    method: 'post', path: '/fserv/upload', tag, auth: false,
+    summary: 'Upload one file, streamed to storage: multipart/form-data (one file part) or application/octet-stream (Content-Length). Token or X-Internal-Key',
+    query: UploadQuery, status: 201, response: UploadedFileResponse,
+    errors: {
+      400: ['no_file', 'too_many_files', 'invalid_multipart', 'upload_aborted'],
+      401: ['unauthorized'],
+      411: ['length_required'],
+      413: ['payload_too_large'],
+      415: ['unsupported_media_type'],
+    },
+    handle: (deps, { ctx, query }) => uploadFile(deps, ctx, query),
+  }),
+  route({
+    method: 'get', path: '/fserv/link/:fid', tag, auth: true, summary: 'A download URL that works without a token for a few minutes',
+    params: FidParams, response: DownloadLinkResponse,
+    handle: (deps, { auth, params }) => createDownloadLink(deps, auth, params.fid),
+  }),
+  route({
+    // Not behind requireAuth: a signed link (`?sig=`) is accepted as well as a user token.
+    method: 'get', path: '/f/fserv/download/:fid', tag, auth: false, raw: true,
+    summary: 'Download a file (206 for a Range, 304 for If-None-Match); token or ?sig=; 404 unless the caller may see it',
+    params: FidParams, query: DownloadQuery, status: 200,
+    errors: { 401: ['unauthorized'], 416: ['range_not_satisfiable'] },
+    handle: (deps, { ctx, params, query }) => downloadFile(deps, ctx, params.fid, query.sig),
+  }),
+];

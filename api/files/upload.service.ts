@@ -1,0 +1,93 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { randomBase62 } from '../../shared/auth/random.ts';
+import { insertFile } from '../../shared/db/repositories/files.repository.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { ApiDeps } from '../deps.ts';
+import type { ApiContext } from '../http/context.ts';
+import { uploaderOf } from './file-auth.ts';
+import { cleanFileName } from './file-name.ts';
+import { feedRequest, readSingleFile } from './request-body.ts';
+import { sniffMime } from './sniff-mime.ts';
+import { payloadTooLarge, UploadMeter } from './upload-meter.ts';
+
+export interface UploadedFile {
+  fid: string;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+}
+
+interface StoredUpload extends UploadedFile {
+  key: string;
+}
+
+/** `file_` + 22 base62 characters: 131 random bits. */
+const newFid = () => `file_${randomBase62(22)}`;
+/** Objects are spread over 3,844 prefixes so no directory grows without bound. */
+const storageKeyOf = (fid: string) => `${fid.slice(5, 7)}/${fid}`;
+
+/**
+ * `POST /fserv/upload`: authenticate, stream the body to storage while measuring it, then record it.
+ * The row is written only once the object is stored; if anything fails, the object is removed.
+ */
+export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?: string | undefined }): Promise<UploadedFile> {
+  try {
+    const owner = await uploaderOf(deps, ctx);
+    const stored = await receive(deps, ctx, query.name);
+    try {
+      await insertFile(deps.db, {
+        fid: stored.fid,
+        owner_uid: owner,
+        name: stored.name,
+        size: stored.size,
+        mime: stored.mime,
+        sha256: stored.sha256,
+        storage_key: stored.key,
+      });
+    } catch (err) {
+      await deps.storage.delete(stored.key);
+      throw err;
+    }
+    const { key: _key, ...file } = stored;
+    return file;
+  } catch (err) {
+    // Refused before the body was read: close rather than let the client send (and us drain) the rest.
+    if (!ctx.req.complete) ctx.set('Connection', 'close');
+    throw err;
+  }
+}
+
+function receive(deps: ApiDeps, ctx: ApiContext, name: string | undefined): Promise<StoredUpload> {
+  const maxBytes = deps.config.files.maxBytes;
+  switch (ctx.request.type) {
+    case 'application/octet-stream': {
+      const length = ctx.request.length;
+      if (length === undefined) throw new AppError(411, 'length_required', 'Send a Content-Length header with application/octet-stream');
+      if (length > maxBytes) throw payloadTooLarge(maxBytes);
+      const meter = new UploadMeter(maxBytes);
+      feedRequest(ctx.req, meter);
+      return store(deps, meter, cleanFileName(name), length);
+    }
+    case 'multipart/form-data':
+      return readSingleFile(
+        ctx.req,
+        (file, filename) => {
+          const meter = new UploadMeter(maxBytes);
+          pipeline(file, meter).catch(() => undefined); // a failure surfaces through the store below
+          return store(deps, meter, cleanFileName(name ?? filename));
+        },
+        (stored) => deps.storage.delete(stored.key),
+      );
+    default:
+      throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data or application/octet-stream');
+  }
+}
+
+async function store(deps: ApiDeps, meter: UploadMeter, name: string, size?: number): Promise<StoredUpload> {
+  const fid = newFid();
+  const key = storageKeyOf(fid);
+  await deps.storage.put(key, meter as Readable, size);
+  return { fid, key, name, size: meter.bytes, mime: sniffMime(meter.head()), sha256: meter.sha256() };
+}

@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { internalSecret, loadConfig, operatorCredentials } from '../shared/config.ts';
+import { checkReadiness } from '../shared/health.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
+import { closeHttpServer } from '../shared/process/close-http-server.ts';
+import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { createApp } from './app.ts';
+import { openApiDeps } from './deps.ts';
+
+const REQUEST_GRACE_MS = 10_000;
+
+// Composition root of the api role: the only place that reads config and opens connections.
+runMain('api', async () => {
+  const config = loadConfig();
+  operatorCredentials(config); // a production api without an operator password or internal secret does not start
+  internalSecret(config);
+  const log = createLogger(config, 'api');
+  const deps = await openApiDeps(config, log);
+  let draining = false;
+
+  const app = createApp(deps, { isDraining: () => draining });
+  const server: Server = app.listen(config.api.port, config.api.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  // Metrics and health on a port of their own, never served to clients.
+  const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });
+  await listenOps(ops, config.api.opsHost, config.api.opsPort);
+  log.info({ host: config.api.host, port: config.api.port, opsPort: config.api.opsPort }, 'api listening');
+
+  stopOnSignals(
+    log,
+    async () => {
+      // /readyz answers 503 first, so a load balancer stops sending; then stop accepting and
+      // finish every request in progress; only then release connections.
+      draining = true;
+      if (config.api.drainDelayMs > 0) await sleep(config.api.drainDelayMs);
+      await closeHttpServer(server, REQUEST_GRACE_MS);
+      log.info('in-flight requests finished');
+      ops.close();
+      await deps.close();
+    },
+    config.api.drainDelayMs + REQUEST_GRACE_MS + 5_000,
+  );
+});
