@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+import type { UserState } from '../shared/access/user-state.ts';
+import type { Config } from '../shared/config.ts';
+import type { Db } from '../shared/db/knex.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Metrics } from '../shared/metrics/metrics.ts';
+import type { RedisKeys } from '../shared/redis/keys.ts';
+import type { Queues } from '../shared/queues/producer.ts';
+import type { Batcher } from './send/batcher.ts';
+import type { SendJob, SendOutcome } from './send/send-pipeline.ts';
+
+/** What every processor is handed; built once by `openWorkerDeps` in a composition root. */
+export interface WorkerDeps {
+  config: Config;
+  db: Db;
+  /** Commands and PUBLISH; BullMQ workers derive their own blocking connections. */
+  redis: Redis;
+  keys: RedisKeys;
+  queues: Queues;
+  userState: UserState;
+  /** Gathers concurrent send jobs into one transaction. */
+  sendBatcher: Batcher<SendJob, SendOutcome>;
+  log: Logger;
+  metrics: Metrics;
+}

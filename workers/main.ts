@@ -1,0 +1,30 @@
+import { loadConfig } from '../shared/config.ts';
+import { checkReadiness } from '../shared/health.ts';
+import { createLogger } from '../shared/logger.ts';
+import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
+import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { openWorkerDeps } from './open-deps.ts';
+import { processors } from './processors/index.ts';
+import { startWorkers } from './start-workers.ts';
+
+// Composition root of the workers role.
+runMain('workers', async () => {
+  const config = loadConfig();
+  const log = createLogger(config, 'workers');
+  const deps = await openWorkerDeps(config, log);
+  let draining = false;
+
+  const running = startWorkers(deps, processors, deps.redis);
+  const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });
+  await listenOps(ops, config.workers.opsHost, config.workers.opsPort);
+  log.info({ opsPort: config.workers.opsPort, processors: processors.map((p) => p.contract.name) }, 'workers running');
+
+  stopOnSignals(log, async () => {
+    // /readyz turns 503 at once; jobs in progress finish, jobs not yet taken stay queued for other workers.
+    draining = true;
+    await running.close();
+    log.info('in-flight jobs finished');
+    ops.close();
+    await deps.close();
+  });
+});

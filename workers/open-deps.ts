@@ -1,0 +1,39 @@
+import { createUserState } from '../shared/access/user-state.ts';
+import type { Config } from '../shared/config.ts';
+import { createDb } from '../shared/db/knex.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createMetrics, type MetricsOptions } from '../shared/metrics/metrics.ts';
+import { closeQueues, createQueues } from '../shared/queues/producer.ts';
+import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
+import { redisKeys } from '../shared/redis/keys.ts';
+import type { WorkerDeps } from './deps.ts';
+import { Batcher } from './send/batcher.ts';
+import { sendBatch } from './send/send-pipeline.ts';
+
+/**
+ * Opens the workers' connections. Called by a composition root (`workers/main.ts`, or a test) only.
+ * The workers role reports the depth of every queue in its metrics.
+ */
+export async function openWorkerDeps(config: Config, log: Logger, metricsOptions: MetricsOptions = {}): Promise<WorkerDeps & { close(): Promise<void> }> {
+  const db = createDb(config.db);
+  const redis = createRedis(config.redis.url, 'worker', log);
+  await waitForRedis(redis);
+  const keys = redisKeys(config.redis.prefix);
+  const queues = createQueues(redis, config.redis.prefix);
+  const deps: WorkerDeps & { close(): Promise<void> } = {
+    config,
+    db,
+    redis,
+    keys,
+    queues,
+    userState: createUserState({ db, redis, keys }),
+    sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
+    log,
+    metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: Object.values(queues) }),
+    close: async () => {
+      await closeQueues(queues);
+      await Promise.allSettled([db.destroy(), redis.quit()]);
+    },
+  };
+  return deps;
+}

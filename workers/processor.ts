@@ -1,0 +1,39 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { ZodError } from 'zod';
+import type { JobContract, JobData, QueueName } from '../shared/queues/contracts.ts';
+import type { WorkerDeps } from './deps.ts';
+
+/** A processor handles one job contract. What it returns becomes the job's return value. */
+export interface Processor<C extends JobContract = JobContract> {
+  contract: C;
+  handle(data: JobData<C>, deps: WorkerDeps, job: Job): Promise<unknown>;
+}
+
+export function defineProcessor<C extends JobContract>(contract: C, handle: Processor<C>['handle']): Processor<C> {
+  return { contract, handle };
+}
+
+/**
+ * The BullMQ processor of one queue: finds the handler by job name and parses the data against its
+ * contract. An unknown job or invalid data can never succeed, so it fails without retries.
+ */
+export function dispatcherFor(queue: QueueName, processors: readonly Processor[], deps: WorkerDeps) {
+  const byName = new Map(processors.filter((p) => p.contract.queue === queue).map((p) => [p.contract.name, p]));
+  return async (job: Job): Promise<unknown> => {
+    const processor = byName.get(job.name);
+    if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}" on queue "${queue}"`);
+    let data: unknown;
+    try {
+      data = processor.contract.schema.parse(job.data);
+    } catch (err) {
+      if (err instanceof ZodError) throw new UnrecoverableError(`invalid data for "${job.name}": ${err.message}`);
+      throw err;
+    }
+    return processor.handle(data, deps, job);
+  };
+}
+
+/** Fails a job for good with a reason the api turns into its HTTP answer. */
+export function refuseJob(status: 400 | 403 | 404 | 409, code: string, message: string): never {
+  throw new UnrecoverableError(JSON.stringify({ status, code, message }));
+}

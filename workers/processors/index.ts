@@ -1,0 +1,23 @@
+import type { Processor } from '../processor.ts';
+import { controlProcessor } from './control.processor.ts';
+import { deliverNotificationsProcessor } from './deliver-notifications.processor.ts';
+import { liftMuteProcessor } from './lift-mute.processor.ts';
+import { pingProcessor } from './ping.processor.ts';
+import { publishReadProcessor } from './publish-read.processor.ts';
+import { reactProcessor } from './react.processor.ts';
+import { recallMessageProcessor } from './recall-message.processor.ts';
+import { reminderProcessor } from './reminder.processor.ts';
+import { sendMessageProcessor } from './send-message.processor.ts';
+
+/** Every processor this worker runs. */
+export const processors = [
+  pingProcessor,
+  sendMessageProcessor,
+  recallMessageProcessor,
+  reactProcessor,
+  publishReadProcessor,
+  deliverNotificationsProcessor,
+  controlProcessor,
+  liftMuteProcessor,
+  reminderProcessor,
+] as readonly Processor[];

@@ -1,0 +1,29 @@
+import { encodeFrame } from '../../shared/contracts/events.ts';
+import { findMessage, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
+import { recallMessageJob } from '../../shared/queues/contracts.ts';
+import { defineProcessor, refuseJob } from '../processor.ts';
+import { publishToChats } from '../../shared/delivery/fan-out.ts';
+
+/**
+ * Recall: the sender within the recall window, or a group's owner and managers at any time. The
+ * body is erased and everyone in the chat gets `on_recall {chat_id, msg_id, seq}`. Recalling twice
+ * answers the same.
+ */
+export const recallMessageProcessor = defineProcessor(recallMessageJob, async (data, deps) => {
+  const message = await findMessage(deps.db, data.msg_id);
+  const member = message ? await deps.userState.member(message.chat_id, data.uid) : null;
+  if (!message || !member) return refuseJob(404, 'not_found', 'Message not found');
+  const answer = { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), recalled: true as const };
+  if (message.recalled_at !== null) return answer;
+
+  const moderator = member.role === 'owner' || member.role === 'manager';
+  if (!moderator) {
+    if (message.sender_uid !== data.uid) return refuseJob(403, 'not_allowed', 'Only the sender, or the group\'s owner and managers, may recall this');
+    const age = Date.parse(data.requested_at) - message.created_at.getTime();
+    if (age > deps.config.messages.recallWindowSeconds * 1000) return refuseJob(403, 'recall_window_passed', 'The time to recall this message has passed');
+  }
+  await recallMessage(deps.db, message.id);
+  const { recalled: _, ...event } = answer;
+  await publishToChats(deps, [{ chatId: message.chat_id, actorUid: message.sender_uid, frame: encodeFrame('on_recall', event) }]);
+  return answer;
+});

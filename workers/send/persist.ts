@@ -1,0 +1,108 @@
+import type { Knex } from 'knex';
+import {
+  findByClientIds,
+  insertMessages,
+  markSendersRead,
+  reserveSeqs,
+  type MessageRow,
+  type NewMessage,
+} from '../../shared/db/repositories/messages.repository.ts';
+import { insertNotifications, type NotificationRow } from '../../shared/db/repositories/notifications.repository.ts';
+import type { WorkerDeps } from '../deps.ts';
+
+export type PersistOutcome =
+  | { kind: 'created'; row: MessageRow }
+  | { kind: 'existing'; row: MessageRow }
+  | { kind: 'conflict' };
+
+export interface PersistResult {
+  outcomes: PersistOutcome[];
+  created: MessageRow[];
+  mentionNotifications: NotificationRow[];
+}
+
+/** Another worker stored one of these messages between our check and our insert; the batch starts over. */
+class LostRace extends Error {}
+
+const keyOf = (m: Pick<NewMessage, 'sender_uid' | 'client_generated_id'>) => `${m.sender_uid}\n${m.client_generated_id}`;
+
+/** Whether a retry carries the same message as the one already stored under its client_generated_id. */
+function sameContent(stored: Pick<MessageRow, keyof NewMessage>, wanted: NewMessage): boolean {
+  return (
+    stored.chat_id === wanted.chat_id &&
+    stored.message === wanted.message &&
+    stored.message_type === wanted.message_type &&
+    stored.format === wanted.format &&
+    stored.reply_to_id === wanted.reply_to_id &&
+    stored.reply_root_id === wanted.reply_root_id &&
+    stored.forwarded_from === wanted.forwarded_from
+  );
+}
+
+/**
+ * Stores a batch of gated messages in one transaction: retries of stored messages are answered with
+ * the stored row (or a conflict if the content differs), new ones get the next seqs of their chats
+ * with no gaps, and their mention notifications are stored with them.
+ */
+export async function persistMessages(deps: WorkerDeps, messages: readonly NewMessage[]): Promise<PersistResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db.transaction((trx) => persistOnce(trx, messages));
+    } catch (err) {
+      if (!(err instanceof LostRace) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[]): Promise<PersistResult> {
+  const stored = new Map((await findByClientIds(trx, messages)).map((row) => [keyOf(row), row]));
+  const firstOfKey = new Map<string, number>();
+  const fresh: number[] = [];
+  for (const [i, message] of messages.entries()) {
+    const key = keyOf(message);
+    if (!stored.has(key) && !firstOfKey.has(key)) {
+      firstOfKey.set(key, i);
+      fresh.push(i);
+    }
+  }
+
+  const counts = new Map<string, number>();
+  for (const i of fresh) {
+    const chatId = (messages[i] as NewMessage).chat_id;
+    counts.set(chatId, (counts.get(chatId) ?? 0) + 1);
+  }
+  const nextSeq = counts.size > 0 ? await reserveSeqs(trx, counts) : new Map<string, number>();
+  const rows = fresh.map((i) => {
+    const message = messages[i] as NewMessage;
+    const seq = nextSeq.get(message.chat_id) as number;
+    nextSeq.set(message.chat_id, seq + 1);
+    return { ...message, seq };
+  });
+  const inserted = await insertMessages(trx, rows);
+  if (inserted.length !== rows.length) throw new LostRace();
+  const insertedByKey = new Map(inserted.map((row) => [keyOf(row), row]));
+
+  const newestOwn = new Map<string, { chat_id: string; uid: string; seq: number }>();
+  for (const row of inserted) {
+    const key = `${row.chat_id}:${row.sender_uid}`;
+    const seq = Number(row.seq);
+    if ((newestOwn.get(key)?.seq ?? 0) < seq) newestOwn.set(key, { chat_id: row.chat_id, uid: row.sender_uid, seq });
+  }
+  await markSendersRead(trx, [...newestOwn.values()]);
+  const mentionNotifications = await insertNotifications(
+    trx,
+    inserted.flatMap((row) =>
+      row.mentions.map((uid) => ({ uid, type: 'mention', data: { chat_id: row.chat_id, msg_id: row.id, seq: Number(row.seq), by_uid: row.sender_uid } })),
+    ),
+  );
+
+  const outcomes = messages.map((message, i): PersistOutcome => {
+    const key = keyOf(message);
+    const previous = stored.get(key);
+    if (previous) return sameContent(previous, message) ? { kind: 'existing', row: previous } : { kind: 'conflict' };
+    const row = insertedByKey.get(key) as MessageRow;
+    if (firstOfKey.get(key) === i) return { kind: 'created', row };
+    return sameContent(row, message) ? { kind: 'existing', row } : { kind: 'conflict' };
+  });
+  return { outcomes, created: inserted, mentionNotifications };
+}

@@ -1,0 +1,21 @@
+import { toMessageView, type MessageRow } from '../../shared/db/repositories/messages.repository.ts';
+import type { NotificationRow } from '../../shared/db/repositories/notifications.repository.ts';
+import { encodeFrame, notificationFrame } from '../../shared/contracts/events.ts';
+import { reminderJob } from '../../shared/queues/contracts.ts';
+import { enqueue } from '../../shared/queues/producer.ts';
+import type { WorkerDeps } from '../deps.ts';
+import { publishToChats } from '../../shared/delivery/fan-out.ts';
+
+/** Pushes stored messages as `on_message`, their mentions as `on_notify`, and starts reminders' timers. */
+export async function publishMessages(deps: WorkerDeps, messages: readonly MessageRow[], mentions: readonly NotificationRow[]): Promise<void> {
+  await publishToChats(
+    deps,
+    messages.map((m) => ({ chatId: m.chat_id, actorUid: m.sender_uid, frame: encodeFrame('on_message', toMessageView(m)) })),
+    mentions.map((n) => ({ uid: n.uid, frame: notificationFrame(n) })),
+  );
+  for (const message of messages) {
+    if (message.message_type !== 'reminder' || !message.remind_at) continue;
+    const delay = Math.max(0, message.remind_at.getTime() - Date.now());
+    await enqueue(deps.queues, reminderJob, { msg_id: message.id }, { delay, jobId: `reminder-${message.id}` });
+  }
+}

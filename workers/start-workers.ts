@@ -1,0 +1,26 @@
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import type { WorkerDeps } from './deps.ts';
+import { observeJobs } from './job-metrics.ts';
+import { dispatcherFor, type Processor } from './processor.ts';
+
+/** Starts one BullMQ Worker per queue; BullMQ derives each worker's blocking connection from `connection`. */
+export function startWorkers(deps: WorkerDeps, processors: readonly Processor[], connection: Redis) {
+  const workers = QUEUE_NAMES.map((queue) => {
+    const worker = new Worker(queue, dispatcherFor(queue, processors, deps), {
+      connection,
+      prefix: `${deps.config.redis.prefix}:bull`,
+      concurrency: deps.config.workers.concurrency,
+    });
+    worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
+    observeJobs(worker, queue, deps.metrics);
+    return worker;
+  });
+  return {
+    workers,
+    /** Stops taking jobs and waits for the ones in progress to finish; unstarted jobs stay queued for the next worker. */
+    close: () => Promise.all(workers.map((w) => w.close())).then(() => undefined),
+  };
+}
