@@ -1,0 +1,128 @@
+import type { AuthContext } from '../shared/auth/authenticate.ts';
+import { CloseCode } from '../shared/contracts/close-codes.ts';
+import type { WebSocket } from './uws.ts';
+
+/** Per-socket state: who is connected, or why the connection is refused right after the upgrade. */
+export type SocketData = { auth: AuthContext; refusal?: undefined } | { auth?: undefined; refusal: { code: number; reason: string } };
+export type Socket = WebSocket<SocketData>;
+
+/** What uWS's `send` answers when a socket's backpressure is past its limit and the frame was not sent. */
+const DROPPED = 2;
+
+/**
+ * The sockets of this node, indexed by user and by large-group chat, and for each connected user the
+ * people they block (so a large group's frames can be held back without asking Redis or PostgreSQL).
+ * Delivery never loses a frame silently: a socket that cannot take one is closed with 4008, and the
+ * client catches up with `?after=` when it reconnects.
+ */
+export class Connections {
+  private readonly byUser = new Map<string, Set<Socket>>();
+  private readonly byChat = new Map<string, Set<Socket>>();
+  private readonly chatsOfSocket = new Map<Socket, Set<string>>();
+  private readonly blocksOf = new Map<string, Set<string>>();
+
+  constructor(private readonly onDropped: () => void = () => {}) {}
+
+  get size(): number {
+    return this.chatsOfSocket.size;
+  }
+
+  /** Adds a socket; answers true when it is its user's first on this node. */
+  add(ws: Socket, uid: string): boolean {
+    this.chatsOfSocket.set(ws, new Set());
+    const sockets = this.byUser.get(uid);
+    if (sockets) {
+      sockets.add(ws);
+      return false;
+    }
+    this.byUser.set(uid, new Set([ws]));
+    return true;
+  }
+
+  /** Removes a socket; answers the chats it leaves empty on this node, and whether it was its user's last. */
+  remove(ws: Socket, uid: string): { lastOfUser: boolean; emptiedChats: string[] } {
+    const emptiedChats = [...(this.chatsOfSocket.get(ws) ?? [])].filter((chatId) => this.leaveChat(ws, chatId));
+    this.chatsOfSocket.delete(ws);
+    const sockets = this.byUser.get(uid);
+    sockets?.delete(ws);
+    if (sockets && sockets.size > 0) return { lastOfUser: false, emptiedChats };
+    this.byUser.delete(uid);
+    this.blocksOf.delete(uid);
+    return { lastOfUser: true, emptiedChats };
+  }
+
+  has(ws: Socket): boolean {
+    return this.chatsOfSocket.has(ws);
+  }
+
+  socketsOf(uid: string): readonly Socket[] {
+    return [...(this.byUser.get(uid) ?? [])];
+  }
+
+  users(): string[] {
+    return [...this.byUser.keys()];
+  }
+
+  all(): Socket[] {
+    return [...this.chatsOfSocket.keys()];
+  }
+
+  /** Answers true when this is the chat's first socket on this node. */
+  joinChat(ws: Socket, chatId: string): boolean {
+    const chats = this.chatsOfSocket.get(ws);
+    if (!chats || chats.has(chatId)) return false;
+    chats.add(chatId);
+    const sockets = this.byChat.get(chatId);
+    if (sockets) {
+      sockets.add(ws);
+      return false;
+    }
+    this.byChat.set(chatId, new Set([ws]));
+    return true;
+  }
+
+  /** Answers true when the chat has no socket left on this node. */
+  leaveChat(ws: Socket, chatId: string): boolean {
+    this.chatsOfSocket.get(ws)?.delete(chatId);
+    const sockets = this.byChat.get(chatId);
+    if (!sockets || !sockets.delete(ws)) return false;
+    if (sockets.size > 0) return false;
+    this.byChat.delete(chatId);
+    return true;
+  }
+
+  setBlocks(uid: string, blocked: Iterable<string>): void {
+    this.blocksOf.set(uid, new Set(blocked));
+  }
+
+  updateBlock(uid: string, other: string, blocked: boolean): void {
+    const set = this.blocksOf.get(uid);
+    if (!set) return;
+    if (blocked) set.add(other);
+    else set.delete(other);
+  }
+
+  sendToUser(uid: string, frame: string): number {
+    let sent = 0;
+    for (const ws of this.byUser.get(uid) ?? []) if (this.deliver(ws, frame)) sent++;
+    return sent;
+  }
+
+  /** A large group's frame to every local member socket, except members who block the sender. */
+  sendToChat(chatId: string, senderUid: string, frame: string): number {
+    let sent = 0;
+    for (const ws of this.byChat.get(chatId) ?? []) {
+      const uid = ws.getUserData().auth?.uid;
+      if (uid === undefined || this.blocksOf.get(uid)?.has(senderUid)) continue;
+      if (this.deliver(ws, frame)) sent++;
+    }
+    return sent;
+  }
+
+  deliver(ws: Socket, frame: string): boolean {
+    if (ws.send(frame) !== DROPPED) return true;
+    this.onDropped();
+    ws.end(CloseCode.tooSlow, 'too slow');
+    return false;
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { CloseCode } from '../shared/contracts/close-codes.ts';
+import { decodeChatPayload, encodeFrame, publishAll } from '../shared/contracts/events.ts';
+import { publishToChats } from '../shared/delivery/fan-out.ts';
+import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
+import { Connections, type Socket } from './connections.ts';
+import type { RealtimeDeps } from './deps.ts';
+import { Subscriptions } from './subscriptions.ts';
+
+const TypingFrame = z.object({ event: z.literal('typing'), data: z.object({ chat_id: z.string().regex(/^[0-9]{1,19}$/) }) });
+const TYPING_INTERVAL_MS = 2000;
+
+/**
+ * What a realtime node does, apart from speaking uWebSockets.js: keeps each connected user's Redis
+ * channels subscribed, relays what arrives to their sockets, acts on control events (revoked
+ * sessions, membership and block changes), and publishes the ephemeral events clients send (typing)
+ * or cause (presence).
+ */
+export function createRealtimeNode(deps: RealtimeDeps) {
+  const { keys, log } = deps;
+  const userPrefix = keys.userChannel('');
+  const chatPrefix = keys.chatChannel('');
+  const { realtime: pushed, messages } = deps.metrics;
+  const connections = new Connections(() => pushed.slowSocketsDropped.inc());
+  const lastTyping = new WeakMap<Socket, Map<string, number>>();
+
+  const subscriptions = new Subscriptions(deps.subscriber, log, onChannelMessage, () => {
+    const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
+    for (const ws of connections.all()) connections.deliver(ws, frame);
+    pushed.resyncs.inc({ reason: 'redis_resubscribed' });
+  });
+
+  function onChannelMessage(channel: string, message: string): void {
+    if (channel.startsWith(chatPrefix)) {
+      const { senderUid, frame } = decodeChatPayload(message);
+      counted(frame, connections.sendToChat(channel.slice(chatPrefix.length), senderUid, frame));
+      return;
+    }
+    if (!channel.startsWith(userPrefix)) return;
+    const uid = channel.slice(userPrefix.length);
+    if (message.startsWith('{"event":"_')) void onControl(uid, message);
+    else counted(message, connections.sendToUser(uid, message));
+  }
+
+  /** Frames written, by event; for a new message also how long after its commit it reached sockets. */
+  function counted(frame: string, sockets: number): void {
+    if (sockets === 0) return;
+    const event = frame.slice(10, frame.indexOf('"', 10));
+    pushed.messagesPushed.inc({ event }, sockets);
+    if (event !== 'on_message') return;
+    const createdAt = /"created_at":"([^"]+)"/.exec(frame)?.[1];
+    if (createdAt) messages.persistToPushSeconds.observe(Math.max(0, Date.now() - Date.parse(createdAt)) / 1000);
+  }
+
+  async function onControl(uid: string, message: string): Promise<void> {
+    const { event, data } = JSON.parse(message) as { event: string; data: Record<string, unknown> };
+    if (event === '_session_revoked') {
+      for (const ws of connections.socketsOf(uid)) {
+        if (data.client_key === null || data.client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
+      }
+    } else if (event === '_blocks') {
+      connections.updateBlock(uid, String(data.uid), data.blocked === true);
+    } else if (event === '_membership') {
+      const chatId = String(data.chat_id);
+      const facts = data.member === true ? await deps.userState.chat(chatId) : null;
+      const large = facts?.kind === 'group' && facts.category === 'large';
+      for (const ws of connections.socketsOf(uid)) {
+        if (large) await joinChat(ws, chatId);
+        else if (connections.leaveChat(ws, chatId)) await subscriptions.remove(keys.chatChannel(chatId));
+      }
+    }
+  }
+
+  async function joinChat(ws: Socket, chatId: string): Promise<void> {
+    if (connections.joinChat(ws, chatId)) await subscriptions.add(keys.chatChannel(chatId));
+  }
+
+  async function publishPresence(uid: string, status: 'online' | 'offline'): Promise<void> {
+    const frame = encodeFrame('on_presence', { uid, status, at: new Date().toISOString() });
+    await publishAll(deps.redis, keys, (await presenceAudience(deps.db, uid)).map((friend) => ({ uid: friend, frame })));
+  }
+
+  return {
+    connections,
+    subscriptions,
+
+    /** A socket passed authentication: subscribe what it needs, and tell friends if the user just came online. */
+    async connected(ws: Socket, uid: string): Promise<void> {
+      const first = connections.add(ws, uid);
+      if (first) {
+        await subscriptions.add(keys.userChannel(uid));
+        connections.setBlocks(uid, await blockedBy(deps.db, uid));
+      }
+      for (const chatId of await largeGroupChatsOf(deps.db, uid)) {
+        if (!connections.has(ws)) return; // closed meanwhile
+        await joinChat(ws, chatId);
+      }
+      // From here on every event reaches this socket: the client fills gaps with ?after= now.
+      if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString() }));
+      if (first && (await deps.redis.incr(keys.presence(uid))) === 1) await publishPresence(uid, 'online');
+    },
+
+    async disconnected(ws: Socket, uid: string): Promise<void> {
+      const { lastOfUser, emptiedChats } = connections.remove(ws, uid);
+      for (const chatId of emptiedChats) await subscriptions.remove(keys.chatChannel(chatId));
+      if (!lastOfUser) return;
+      await subscriptions.remove(keys.userChannel(uid));
+      if ((await deps.redis.decr(keys.presence(uid))) <= 0) {
+        await deps.redis.del(keys.presence(uid));
+        await publishPresence(uid, 'offline');
+      }
+    },
+
+    /** A JSON frame from a client. Answers an error frame to send back, or null. */
+    async clientFrame(ws: Socket, uid: string, text: string): Promise<string | null> {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return errorFrame('invalid_frame', 'Send text "ping" or a JSON {"event","data"} frame');
+      }
+      const typing = TypingFrame.safeParse(parsed);
+      if (!typing.success) return errorFrame('unsupported_frame', 'The only client event is {"event":"typing","data":{"chat_id"}}');
+      const chatId = typing.data.data.chat_id;
+      const seen = lastTyping.get(ws) ?? new Map<string, number>();
+      lastTyping.set(ws, seen);
+      const now = Date.now();
+      if (now - (seen.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return null; // at most one every 2 s per chat
+      seen.set(chatId, now);
+      if (!(await deps.userState.canSend(uid, chatId)).allowed) return errorFrame('not_allowed', 'You cannot type in that chat');
+      await publishToChats(deps, [{ chatId, actorUid: uid, frame: encodeFrame('on_typing', { chat_id: chatId, uid }) }], [], { skipActor: true });
+      return null;
+    },
+  };
+}
+
+const errorFrame = (code: string, message: string) => encodeFrame('error', { code, message });
+
+export type RealtimeNode = ReturnType<typeof createRealtimeNode>;

@@ -1,0 +1,139 @@
+import { CloseCode } from '../shared/contracts/close-codes.ts';
+import { checkReadiness } from '../shared/health.ts';
+import { authenticateUpgrade } from './authenticate-upgrade.ts';
+import type { SocketData } from './connections.ts';
+import type { RealtimeDeps } from './deps.ts';
+import { createRealtimeNode } from './node.ts';
+import { uws, type HttpResponse, type TemplatedApp, type us_listen_socket } from './uws.ts';
+
+export interface RealtimeServer {
+  app: TemplatedApp;
+  listen(host: string, port: number): Promise<us_listen_socket>;
+  connectionCount(): number;
+  isDraining(): boolean;
+  /** Stops accepting and closes every socket with 4200, so clients reconnect to another node. */
+  close(): Promise<void>;
+}
+
+/** The uWebSockets.js side of a realtime node: upgrade (authentication), socket lifecycle, health. */
+export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
+  const { config, log } = deps;
+  const node = createRealtimeNode(deps);
+  const { connections } = node;
+  const listenSockets: us_listen_socket[] = [];
+  const cleanups = new Set<Promise<void>>();
+  let draining = false;
+  const app = uws.App();
+
+  app.ws<SocketData>(config.realtime.path, {
+    // uWS drops a connection over its own limit without a close frame; keep that as a hard ceiling
+    // and close politely with 1009 at the configured limit.
+    maxPayloadLength: config.realtime.maxPayloadBytes * 4,
+    idleTimeout: config.realtime.idleTimeoutSeconds,
+    maxBackpressure: config.realtime.maxBackpressureBytes,
+    sendPingsAutomatically: false,
+
+    upgrade: (res, req, context) => {
+      // The request object dies at the first await: read everything now.
+      const creds = {
+        uid: req.getQuery('uid') ?? '',
+        authorization: req.getHeader('authorization'),
+        token: req.getQuery('token') ?? '',
+        ticket: req.getQuery('ticket') ?? '',
+      };
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      const upgrade = (data: SocketData) => {
+        if (!aborted) res.cork(() => res.upgrade(data, key, protocol, extensions, context));
+      };
+      if (draining) return upgrade({ refusal: { code: CloseCode.nodeRestarting, reason: 'node restarting' } });
+      if (connections.size >= config.realtime.maxConnections) return upgrade({ refusal: { code: CloseCode.nodeFull, reason: 'node full' } });
+      authenticateUpgrade(deps, creds).then(
+        (auth) => upgrade(auth ? { auth } : { refusal: { code: CloseCode.badToken, reason: 'invalid token' } }),
+        (err: unknown) => {
+          log.error({ err }, 'upgrade authentication failed');
+          if (!aborted) res.cork(() => res.writeStatus('503 Service Unavailable').end());
+        },
+      );
+    },
+
+    open: (ws) => {
+      const { auth, refusal } = ws.getUserData();
+      // Refused sockets are upgraded first so that browsers can read the close code.
+      if (refusal) return ws.end(refusal.code, refusal.reason);
+      node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+      deps.metrics.realtime.socketsConnected.set(connections.size);
+    },
+
+    message: (ws, message, isBinary) => {
+      const { auth } = ws.getUserData();
+      if (!auth) return;
+      if (message.byteLength > config.realtime.maxPayloadBytes) return ws.end(CloseCode.frameTooBig, 'frame too big');
+      // The ArrayBuffer is only valid during this callback: decode it now.
+      const text = Buffer.from(message).toString('utf8');
+      if (!isBinary && text === 'ping') {
+        ws.send('pong');
+        return;
+      }
+      node.clientFrame(ws, auth.uid, text).then(
+        (reply) => {
+          if (reply && connections.has(ws)) ws.send(reply);
+        },
+        (err: unknown) => log.error({ err }, 'client frame failed'),
+      );
+    },
+
+    close: (ws) => {
+      const { auth } = ws.getUserData();
+      if (!auth) return;
+      const cleanup: Promise<void> = node
+        .disconnected(ws, auth.uid)
+        .catch((err: unknown) => log.error({ err }, 'cleaning up a socket failed'))
+        .finally(() => cleanups.delete(cleanup));
+      cleanups.add(cleanup);
+      deps.metrics.realtime.socketsConnected.set(connections.size);
+    },
+  });
+
+  const json = (res: HttpResponse, status: string, body: unknown): void => {
+    res.cork(() => res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify(body)));
+  };
+  app.get('/healthz', (res) => json(res, '200 OK', { status: 'ok', pid: process.pid, connections: connections.size }));
+  app.get('/readyz', (res) => {
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    void checkReadiness(deps.db, deps.redis, draining).then(({ ready, body }) => {
+      if (!aborted) json(res, ready ? '200 OK' : '503 Service Unavailable', body);
+    });
+  });
+  app.any('/*', (res) => json(res, '404 Not Found', { error: { code: 'not_found', message: 'No such path' } }));
+
+  return {
+    app,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        app.listen(host, port, (socket) => {
+          if (!socket) return reject(new Error(`realtime cannot listen on ${host}:${port}`));
+          listenSockets.push(socket);
+          resolve(socket);
+        });
+      }),
+    connectionCount: () => connections.size,
+    isDraining: () => draining,
+    close: async () => {
+      draining = true;
+      for (const socket of listenSockets) uws.us_listen_socket_close(socket);
+      for (const ws of connections.all()) ws.end(CloseCode.nodeRestarting, 'node restarting');
+      // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.allSettled([...cleanups]);
+    },
+  };
+}
