@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../shared/config.ts';
+import { dropDatabase, ensureDatabase } from '../shared/db/ensure-database.ts';
+import { createDb } from '../shared/db/knex.ts';
+import { migrateLatest } from '../shared/db/migrations.ts';
+
+// `npm test`: a fresh database and Redis prefix for this run, migrated, then mocha; both removed after.
+// The server comes from DATABASE_URL / REDIS_URL (defaults: local PostgreSQL and Redis).
+const base = loadConfig();
+const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+const databaseUrl = new URL(base.db.url);
+databaseUrl.pathname = `/wetty_test_${runId}`;
+const redisPrefix = `wetty-test-${runId.replace('_', '-')}`;
+
+await ensureDatabase(databaseUrl.toString());
+const db = createDb({ url: databaseUrl.toString(), poolMax: 2 });
+await migrateLatest(db);
+await db.destroy();
+
+const mocha = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, TEST_DATABASE_URL: databaseUrl.toString(), TEST_REDIS_PREFIX: redisPrefix, TEST_REDIS_URL: base.redis.url },
+});
+const code = await new Promise<number>((resolve) => mocha.once('exit', (c) => resolve(c ?? 1)));
+
+await dropDatabase(databaseUrl.toString());
+const redis = new Redis(base.redis.url);
+let cursor = '0';
+do {
+  const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+  if (keys.length > 0) await redis.del(...keys);
+  cursor = next;
+} while (cursor !== '0');
+await redis.quit();
+process.exit(code);

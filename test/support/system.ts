@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import type { Env } from '../../shared/config.ts';
+import { testEnv } from './config.ts';
+import { HttpClient } from './http-client.ts';
+
+export interface RunningSystem {
+  env: Env;
+  http: HttpClient;
+  /** The api's private port: /metrics, /healthz, /readyz. */
+  apiOpsUrl: string;
+  wsUrl: string;
+  realtimeOpsUrl: (node: number) => string;
+  workerOpsUrl: (worker: number) => string;
+  process: ChildProcess;
+  output: () => string;
+  /** SIGTERM to the supervisor; resolves with its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** A free loopback TCP port (the OS picks it; a tiny race with other processes is accepted in tests). */
+export async function freePort(): Promise<number> {
+  // Below the ephemeral range (32768+), where outgoing connections could take the port before we listen.
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await isFree(port)) return port;
+  }
+}
+
+/** Consecutive free ports for roles that take a base port plus an index. */
+async function freePortRange(count: number): Promise<number> {
+  for (;;) {
+    const base = await freePort();
+    const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
+    if (ok.every(Boolean)) return base;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Runs the whole system the way `npm start` does (the supervisor and its real api, workers and
+ * realtime processes) on free ports, against the test database and a unique Redis prefix.
+ */
+export async function startSystem(overrides: Env = {}): Promise<RunningSystem> {
+  const workers = Number(overrides.SUPERVISOR_WORKERS ?? 1);
+  const nodes = Number(overrides.SUPERVISOR_REALTIME_NODES ?? 1);
+  const env = testEnv({
+    LOG_LEVEL: 'info',
+    API_PORT: String(await freePort()),
+    API_OPS_PORT: String(await freePort()),
+    WS_PORT: String(await freePort()),
+    REALTIME_OPS_PORT: String(await freePortRange(nodes)),
+    WORKER_OPS_PORT: String(await freePortRange(workers)),
+    ...overrides,
+  });
+  const { process: child, output, exited } = spawnTs('supervisor/main.ts', env);
+  try {
+    await Promise.race([
+      waitFor(() => output().includes('"wetty is ready"'), 60_000),
+      exited.then((code) => {
+        throw new Error(`supervisor exited with ${code} before it was ready:\n${output()}`);
+      }),
+    ]);
+  } catch (err) {
+    // Do not leave a half-started system behind: its children stop with the supervisor.
+    child.kill('SIGTERM');
+    throw err;
+  }
+
+  return {
+    env,
+    http: new HttpClient(`http://127.0.0.1:${env.API_PORT}`),
+    apiOpsUrl: `http://127.0.0.1:${env.API_OPS_PORT}`,
+    wsUrl: `ws://127.0.0.1:${env.WS_PORT}/ws/chats`,
+    realtimeOpsUrl: (node) => `http://127.0.0.1:${Number(env.REALTIME_OPS_PORT) + node}`,
+    workerOpsUrl: (worker) => `http://127.0.0.1:${Number(env.WORKER_OPS_PORT) + worker}`,
+    process: child,
+    output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface RunningRole {
+  process: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Runs one role's composition root alone (as in production), and waits until `readyUrl` answers 200. */
+export async function spawnRole(entry: string, env: Env, readyUrl: string): Promise<RunningRole> {
+  const role = spawnTs(entry, env);
+  const ready = async () => {
+    try {
+      return (await fetch(readyUrl)).ok;
+    } catch {
+      return false;
+    }
+  };
+  await Promise.race([
+    waitFor(ready, 30_000, 100),
+    role.exited.then((code) => {
+      throw new Error(`${entry} exited with ${code} before it was ready:\n${role.output()}`);
+    }),
+  ]);
+  return role;
+}
+
+/** Spawns a TypeScript entry point with only PATH and `env`, recording everything it prints. */
+function spawnTs(entry: string, env: Env): RunningRole {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { process: child, output: () => output, exited };
+}
