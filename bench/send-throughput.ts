@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { startBenchSystem } from './lib/system.ts';
+import { processUsage, summarize } from './lib/stats.ts';
+
+/**
+ * Durable send throughput and latency, end to end on this machine:
+ * HTTP POST /chats/{id}/messages → BullMQ → worker (gate, batched persist, publish) → Redis →
+ * realtime node → the recipient's socket. Sends at a fixed offered rate into direct chats and
+ * reports what was achieved, send→deliver latency, loss and duplicates, and each process's CPU and RSS.
+ *
+ * The first `--warmup` seconds (JIT, connection pools, caches filling) are sent at the same rate but
+ * left out of the latency figures.
+ *
+ *   npm run bench:send -- --rate 1000 --duration 60 --pairs 200 --workers 1
+ */
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '60' },
+    pairs: { type: 'string', default: '200' },
+    workers: { type: 'string', default: '1' },
+    nodes: { type: 'string', default: '1' },
+    grace: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '128' },
+  },
+});
+const rate = Number(args.rate);
+const durationS = Number(args.duration);
+const pairs = Number(args.pairs);
+
+const system = await startBenchSystem({ SUPERVISOR_WORKERS: String(args.workers), SUPERVISOR_REALTIME_NODES: String(args.nodes) });
+try {
+  // A bounded keep-alive pool, as a real client or edge has: past it, requests wait in the client
+  // (and show as latency) instead of opening ever more connections.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Number(args.connections) });
+  const api = (method: string, path: string, token?: string, body?: unknown) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(system.apiUrl + path, {
+        method,
+        agent,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          let parsed: unknown = null;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  const user = async (i: number) => {
+    const username = `bench_${i}_${randomBytes(3).toString('hex')}`;
+    const { body } = await api('POST', '/users/auth/register', undefined, { username, password: 'bench-password' });
+    const login = await api('POST', '/users/auth/login', undefined, { username, password: 'bench-password', client_type: 'mobile' });
+    return { uid: body.uid as string, token: login.body.token as string };
+  };
+
+  // Setup: pairs of friends (the receiver accepts anyone), each receiver with one socket.
+  process.stdout.write(`setting up ${pairs} direct chats… `);
+  const chats: { sender: { uid: string; token: string }; receiver: { uid: string; token: string }; chatId: string }[] = [];
+  for (let i = 0; i < pairs; i += 10) {
+    chats.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(10, pairs - i) }, async (_, k) => {
+          const [sender, receiver] = [await user(2 * (i + k)), await user(2 * (i + k) + 1)];
+          await api('PUT', '/users/profile', receiver.token, { add_friend_setting: 'anyone' });
+          const applied = await api('POST', '/friend/apply', sender.token, { target_user_id: receiver.uid });
+          return { sender, receiver, chatId: applied.body.chat_id as string };
+        }),
+      )),
+    );
+  }
+  const sentAt = new Map<string, number>();
+  const measured = new Set<string>();
+  const latencies: number[] = [];
+  let deliveredCount = 0;
+  const delivered = new Map<string, number>();
+  const sockets = await Promise.all(
+    chats.map(
+      (c) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`${system.wsUrl}?uid=${c.receiver.uid}&token=${c.receiver.token}`);
+          ws.on('message', (data: WebSocket.RawData) => {
+            const text = data.toString();
+            if (!text.startsWith('{"event":"on_message"')) return;
+            const cgid = /"client_generated_id":"([^"]+)"/.exec(text)?.[1];
+            const started = cgid === undefined ? undefined : sentAt.get(cgid);
+            if (cgid === undefined || started === undefined) return;
+            const count = (delivered.get(cgid) ?? 0) + 1;
+            delivered.set(cgid, count);
+            if (count !== 1) return;
+            deliveredCount++;
+            if (measured.has(cgid)) latencies.push(performance.now() - started);
+          });
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+        }),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  console.log('done');
+
+  const roles = await system.roles();
+  const before = new Map(await Promise.all(roles.map(async (r) => [r.pid, await processUsage(r.pid)] as const)));
+
+  // Offered load: `rate` sends a second, spread in 10 ms ticks, round-robin over the chats.
+  const statuses = new Map<number, number>();
+  const httpLatencies: number[] = [];
+  let issued = 0;
+  let inFlight = 0;
+  const startedAt = performance.now();
+  const warmupS = Number(args.warmup);
+  const total = rate * (durationS + warmupS);
+  const warmupSends = rate * warmupS;
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const due = Math.min(total, Math.floor(((performance.now() - startedAt) / 1000) * rate));
+      while (issued < due) {
+        const chat = chats[issued % chats.length] as (typeof chats)[number];
+        const cgid = `b${issued}-${randomBytes(4).toString('hex')}`;
+        issued++;
+        inFlight++;
+        const t0 = performance.now();
+        sentAt.set(cgid, t0);
+        const inWindow = issued > warmupSends;
+        if (inWindow) measured.add(cgid);
+        api('POST', `/chats/${chat.chatId}/messages`, chat.sender.token, { client_generated_id: cgid, message_type: 'text', message: `benchmark message ${issued}` })
+          .then(
+            (res) => statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1),
+            () => statuses.set(0, (statuses.get(0) ?? 0) + 1),
+          )
+          .finally(() => {
+            if (inWindow) httpLatencies.push(performance.now() - t0);
+            inFlight--;
+          });
+      }
+      if (issued >= total) {
+        clearInterval(tick);
+        resolve();
+      }
+      const elapsed = (performance.now() - startedAt) / 1000;
+      if (Math.floor(elapsed) !== Math.floor(elapsed - 0.01)) {
+        process.stdout.write(`\r${elapsed.toFixed(0)}s issued ${issued} in-flight ${inFlight} delivered ${deliveredCount}   `);
+      }
+    }, 10);
+  });
+  const sendWindowS = (performance.now() - startedAt) / 1000;
+  const deadline = Date.now() + Number(args.grace) * 1000;
+  while ((inFlight > 0 || deliveredCount < (statuses.get(201) ?? 0) + (statuses.get(202) ?? 0)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const elapsedS = (performance.now() - startedAt) / 1000;
+  console.log();
+
+  const after = new Map(await Promise.all(roles.map(async (r) => [r.pid, await processUsage(r.pid)] as const)));
+  const accepted = (statuses.get(201) ?? 0) + (statuses.get(202) ?? 0);
+  const duplicates = [...delivered.values()].filter((n) => n > 1).length;
+  const result = {
+    date: new Date().toISOString(),
+    command: `npm run bench:send -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+    offered_per_s: rate,
+    duration_s: durationS,
+    pairs,
+    workers: Number(args.workers),
+    realtime_nodes: Number(args.nodes),
+    issued,
+    http_status: Object.fromEntries(statuses),
+    achieved_sends_per_s: Math.round(accepted / sendWindowS),
+    http_ms: summarize(httpLatencies),
+    send_to_deliver_ms: summarize(latencies),
+    warmup_s: warmupS,
+    lost: accepted - deliveredCount,
+    duplicates,
+    processes: roles.map((r) => {
+      const a = before.get(r.pid);
+      const b = after.get(r.pid);
+      return { role: r.role, pid: r.pid, cpu_percent: a && b ? Math.round(((b.cpuSeconds - a.cpuSeconds) / elapsedS) * 100) : null, rss_mib: b?.rssMiB ?? null };
+    }),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  await mkdir('bench/results', { recursive: true });
+  await writeFile(`bench/results/send-${result.date.replace(/[:.]/g, '-')}.json`, JSON.stringify(result, null, 2));
+  for (const ws of sockets) ws.close();
+  agent.destroy();
+} finally {
+  await system.stop();
+}
