@@ -1,9 +1,20 @@
 import type { AuthContext } from '../shared/auth/authenticate.ts';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
+import type { UpgradeCredentials } from './authenticate-upgrade.ts';
 import type { WebSocket } from './uws.ts';
 
-/** Per-socket state: who is connected, or why the connection is refused right after the upgrade. */
-export type SocketData = { auth: AuthContext; refusal?: undefined } | { auth?: undefined; refusal: { code: number; reason: string } };
+/**
+ * Per-socket state. A socket is upgraded first and authenticated right after it opens: `auth` is
+ * set once its credentials are verified, and until then it receives nothing.
+ */
+export interface SocketData {
+  credentials: UpgradeCredentials;
+  /** Why the socket is closed as soon as it opens (browsers can read a close code, not an HTTP status). */
+  refusal?: { code: number; reason: string };
+  auth?: AuthContext;
+  /** Set by the close handler: the uWS socket must not be touched after that. */
+  closed: boolean;
+}
 export type Socket = WebSocket<SocketData>;
 
 /** What uWS's `send` answers when a socket's backpressure is past its limit and the frame was not sent. */

@@ -1,7 +1,7 @@
 import { CloseCode } from '../shared/contracts/close-codes.ts';
 import { checkReadiness } from '../shared/health.ts';
-import { authenticateUpgrade } from './authenticate-upgrade.ts';
-import type { SocketData } from './connections.ts';
+import { authenticateUpgrade, type UpgradeCredentials } from './authenticate-upgrade.ts';
+import type { Socket, SocketData } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createRealtimeNode } from './node.ts';
 import { uws, type HttpResponse, type TemplatedApp, type us_listen_socket } from './uws.ts';
@@ -22,6 +22,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const { connections } = node;
   const listenSockets: us_listen_socket[] = [];
   const cleanups = new Set<Promise<void>>();
+  const authenticating = new Set<Socket>();
   let draining = false;
   const app = uws.App();
 
@@ -33,46 +34,46 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     maxBackpressure: config.realtime.maxBackpressureBytes,
     sendPingsAutomatically: false,
 
+    // The upgrade is synchronous and authentication happens once the socket is open. uWS's own
+    // asynchronous upgrade (res.cork + res.upgrade after an await) can close a fresh socket right
+    // after its 101 when the socket's memory is reused in place — the "rare 1006" clients saw.
     upgrade: (res, req, context) => {
-      // The request object dies at the first await: read everything now.
-      const creds = {
+      const credentials: UpgradeCredentials = {
         uid: req.getQuery('uid') ?? '',
         authorization: req.getHeader('authorization'),
         token: req.getQuery('token') ?? '',
         ticket: req.getQuery('ticket') ?? '',
       };
-      const key = req.getHeader('sec-websocket-key');
-      const protocol = req.getHeader('sec-websocket-protocol');
-      const extensions = req.getHeader('sec-websocket-extensions');
-      let aborted = false;
-      res.onAborted(() => {
-        aborted = true;
-      });
-      const upgrade = (data: SocketData) => {
-        if (!aborted) res.cork(() => res.upgrade(data, key, protocol, extensions, context));
-      };
-      if (draining) return upgrade({ refusal: { code: CloseCode.nodeRestarting, reason: 'node restarting' } });
-      if (connections.size >= config.realtime.maxConnections) return upgrade({ refusal: { code: CloseCode.nodeFull, reason: 'node full' } });
-      authenticateUpgrade(deps, creds).then(
-        (auth) => upgrade(auth ? { auth } : { refusal: { code: CloseCode.badToken, reason: 'invalid token' } }),
-        (err: unknown) => {
-          log.error({ err }, 'upgrade authentication failed');
-          if (!aborted) res.cork(() => res.writeStatus('503 Service Unavailable').end());
-        },
-      );
+      const data: SocketData = { credentials, closed: false };
+      if (draining) data.refusal = { code: CloseCode.nodeRestarting, reason: 'node restarting' };
+      // Sockets still authenticating count too, so a burst of handshakes cannot push a node past its cap.
+      else if (connections.size + authenticating.size >= config.realtime.maxConnections) data.refusal = { code: CloseCode.nodeFull, reason: 'node full' };
+      res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
 
     open: (ws) => {
-      const { auth, refusal } = ws.getUserData();
-      // Refused sockets are upgraded first so that browsers can read the close code.
-      if (refusal) return ws.end(refusal.code, refusal.reason);
-      node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
-      deps.metrics.realtime.socketsConnected.set(connections.size);
+      const data = ws.getUserData();
+      if (data.refusal) return ws.end(data.refusal.code, data.refusal.reason);
+      authenticating.add(ws);
+      authenticateUpgrade(deps, data.credentials)
+        .then(
+          (auth) => {
+            if (data.closed) return;
+            if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
+            if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
+            data.auth = auth;
+            node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+            deps.metrics.realtime.socketsConnected.set(connections.size);
+          },
+          (err: unknown) => {
+            log.error({ err }, 'socket authentication failed');
+            if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
+          },
+        )
+        .finally(() => authenticating.delete(ws));
     },
 
     message: (ws, message, isBinary) => {
-      const { auth } = ws.getUserData();
-      if (!auth) return;
       if (message.byteLength > config.realtime.maxPayloadBytes) return ws.end(CloseCode.frameTooBig, 'frame too big');
       // The ArrayBuffer is only valid during this callback: decode it now.
       const text = Buffer.from(message).toString('utf8');
@@ -80,6 +81,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         ws.send('pong');
         return;
       }
+      const { auth } = ws.getUserData();
+      if (!auth) return; // still authenticating: the client has not had on_ready yet
       node.clientFrame(ws, auth.uid, text).then(
         (reply) => {
           if (reply && connections.has(ws)) ws.send(reply);
@@ -89,7 +92,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
 
     close: (ws) => {
-      const { auth } = ws.getUserData();
+      const data = ws.getUserData();
+      data.closed = true;
+      authenticating.delete(ws);
+      const { auth } = data;
       if (!auth) return;
       const cleanup: Promise<void> = node
         .disconnected(ws, auth.uid)
@@ -130,7 +136,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     close: async () => {
       draining = true;
       for (const socket of listenSockets) uws.us_listen_socket_close(socket);
-      for (const ws of connections.all()) ws.end(CloseCode.nodeRestarting, 'node restarting');
+      for (const ws of [...connections.all(), ...authenticating]) ws.end(CloseCode.nodeRestarting, 'node restarting');
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.allSettled([...cleanups]);

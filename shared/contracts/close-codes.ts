@@ -6,6 +6,7 @@ export const CloseCode = {
   nodeFull: 4009,
   nodeRestarting: 4200,
   frameTooBig: 1009,
+  tryAgainLater: 1013,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -44,7 +44,8 @@ describe('realtime delivery across processes', function () {
   before(async () => {
     system = await startSystem({ SUPERVISOR_WORKERS: '2', SUPERVISOR_REALTIME_NODES: '2', GROUP_SMALL_MAX_MEMBERS: '3', RECALL_WINDOW_SECONDS: '60' });
   });
-  afterEach(() => {
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.error(`system warnings and errors:\n${system.problems()}`);
     for (const ws of sockets.splice(0)) ws.close();
   });
   after(async () => {
@@ -193,6 +194,16 @@ describe('realtime delivery across processes', function () {
     await again.waitFor(isMessage(live.id));
     const gap = await system.http.get(`/chats/${chatId}/messages?after=${seen.seq}`, { token: b.token });
     expect(gap.body.messages.map((m: { id: string }) => m.id)).to.deep.equal([...missed.map((m) => m.id), live.id]);
+  });
+
+  it('a socket opened right after another closed is always set up (500 reconnects in a row)', async () => {
+    const user = await newUser();
+    for (let i = 0; i < 500; i++) {
+      const ws = await connect(user);
+      expect(ws.frames[0] ?? '', `reconnect ${i}: ${await Promise.race([ws.closed.then((c) => `closed ${c.code}`), 'open'])}`).to.match(/^\{"event":"on_ready"/);
+      ws.close();
+      await ws.closed;
+    }
   });
 
   it('logging out or revoking a session closes its sockets with 4003 within a second', async () => {

@@ -14,6 +14,8 @@ export interface RunningSystem {
   workerOpsUrl: (worker: number) => string;
   process: ChildProcess;
   output: () => string;
+  /** The processes' warnings and errors (and what they printed that is not JSON), to explain a failure. */
+  problems(): string;
   /** SIGTERM to the supervisor; resolves with its exit code. */
   stop(): Promise<number | null>;
 }
@@ -82,11 +84,27 @@ export async function startSystem(overrides: Env = {}): Promise<RunningSystem> {
     workerOpsUrl: (worker) => `http://127.0.0.1:${Number(env.WORKER_OPS_PORT) + worker}`,
     process: child,
     output,
+    problems: () => problemLines(output()),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },
   };
+}
+
+/** pino levels 40+ (warn, error, fatal), and any line that is not a JSON log record. */
+function problemLines(output: string): string {
+  return output
+    .split('\n')
+    .filter((line) => {
+      if (line.trim() === '') return false;
+      try {
+        return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 40;
+      } catch {
+        return true;
+      }
+    })
+    .join('\n');
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<void> {

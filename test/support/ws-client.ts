@@ -40,8 +40,12 @@ export function connectWs(url: string, headers: Record<string, string> = {}): Pr
     frames.push(data.toString());
     for (const listener of [...listeners]) listener();
   });
+  let closedWith = '';
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.once('close', (code: number, reason: Buffer) => resolve({ code, reason: reason.toString() })),
+    socket.once('close', (code: number, reason: Buffer) => {
+      closedWith = `; the socket closed with ${code} ${reason.toString()}`;
+      resolve({ code, reason: reason.toString() });
+    }),
   );
   const until = <T>(check: () => T | undefined, timeoutMs: number, what: string) =>
     new Promise<T>((resolve, reject) => {
@@ -49,7 +53,7 @@ export function connectWs(url: string, headers: Record<string, string> = {}): Pr
       if (found !== undefined) return resolve(found);
       const timer = setTimeout(() => {
         listeners.delete(listener);
-        reject(new Error(`${what} did not arrive within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-5))}`));
+        reject(new Error(`${what} did not arrive within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(-5))}${closedWith}`));
       }, timeoutMs);
       const listener = () => {
         const value = check();
