@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { startBenchSystem } from './lib/system.ts';
-import { processUsage, summarize } from './lib/stats.ts';
+import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } from './lib/stats.ts';
 
 /**
  * Durable send throughput and latency, end to end on this machine:
@@ -13,7 +13,8 @@ import { processUsage, summarize } from './lib/stats.ts';
  * reports what was achieved, send→deliver latency, loss and duplicates, and each process's CPU and RSS.
  *
  * The first `--warmup` seconds (JIT, connection pools, caches filling) are sent at the same rate but
- * left out of the latency figures.
+ * left out of the latency and CPU figures. CPU is reported for every process that does the work —
+ * the roles, PostgreSQL, Redis and this client — so a shortfall shows where the time goes.
  *
  *   npm run bench:send -- --rate 1000 --duration 60 --pairs 200 --workers 1
  */
@@ -86,6 +87,8 @@ try {
     );
   }
   const sentAt = new Map<string, number>();
+  /** client_generated_ids the api accepted (201 or 202): each must reach its receiver exactly once. */
+  const acceptedIds = new Set<string>();
   const measured = new Set<string>();
   const latencies: number[] = [];
   let deliveredCount = 0;
@@ -116,19 +119,25 @@ try {
   console.log('done');
 
   const roles = await system.roles();
-  const before = new Map(await Promise.all(roles.map(async (r) => [r.pid, await processUsage(r.pid)] as const)));
+  const roleOf = new Map(roles.map((r) => [r.pid, r.role]));
+  const groupOf = (command: string, pid: number) =>
+    roleOf.get(pid) ?? (pid === process.pid ? 'bench client' : command.startsWith('redis-server') ? 'redis' : command.startsWith('postgres') ? 'postgres' : null);
+  const cpuMarks: { warmupEnd?: CpuSnapshot; sendEnd?: CpuSnapshot } = {};
 
   // Offered load: `rate` sends a second, spread in 10 ms ticks, round-robin over the chats.
   const statuses = new Map<number, number>();
   const httpLatencies: number[] = [];
   let issued = 0;
   let inFlight = 0;
+  let answeredInWindow = 0;
+  let sendWindowEnded = false;
   const startedAt = performance.now();
   const warmupS = Number(args.warmup);
   const total = rate * (durationS + warmupS);
   const warmupSends = rate * warmupS;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
+      if (!cpuMarks.warmupEnd && issued >= warmupSends) void cpuSnapshot(groupOf).then((snap) => (cpuMarks.warmupEnd ??= snap));
       const due = Math.min(total, Math.floor(((performance.now() - startedAt) / 1000) * rate));
       while (issued < due) {
         const chat = chats[issued % chats.length] as (typeof chats)[number];
@@ -141,7 +150,12 @@ try {
         if (inWindow) measured.add(cgid);
         api('POST', `/chats/${chat.chatId}/messages`, chat.sender.token, { client_generated_id: cgid, message_type: 'text', message: `benchmark message ${issued}` })
           .then(
-            (res) => statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1),
+            (res) => {
+              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+              if (res.status !== 201 && res.status !== 202) return;
+              acceptedIds.add(cgid);
+              if (!sendWindowEnded) answeredInWindow++;
+            },
             () => statuses.set(0, (statuses.get(0) ?? 0) + 1),
           )
           .finally(() => {
@@ -160,16 +174,21 @@ try {
     }, 10);
   });
   const sendWindowS = (performance.now() - startedAt) / 1000;
+  sendWindowEnded = true;
+  cpuMarks.sendEnd = await cpuSnapshot(groupOf);
   const deadline = Date.now() + Number(args.grace) * 1000;
-  while ((inFlight > 0 || deliveredCount < (statuses.get(201) ?? 0) + (statuses.get(202) ?? 0)) && Date.now() < deadline) {
+  while ((inFlight > 0 || [...acceptedIds].some((id) => !delivered.has(id))) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const elapsedS = (performance.now() - startedAt) / 1000;
   console.log();
 
-  const after = new Map(await Promise.all(roles.map(async (r) => [r.pid, await processUsage(r.pid)] as const)));
-  const accepted = (statuses.get(201) ?? 0) + (statuses.get(202) ?? 0);
+  const memory = new Map(await Promise.all(roles.map(async (r) => [r.pid, await processUsage(r.pid)] as const)));
   const duplicates = [...delivered.values()].filter((n) => n > 1).length;
+  const measuredSends = issued - warmupSends;
+  const { warmupEnd, sendEnd } = cpuMarks;
+  const cpu = warmupEnd && sendEnd ? cpuBetween(warmupEnd, sendEnd) : null;
+  const measuredS = warmupEnd && sendEnd ? (sendEnd.at - warmupEnd.at) / 1000 : Number.NaN;
   const result = {
     date: new Date().toISOString(),
     command: `npm run bench:send -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -181,19 +200,29 @@ try {
     realtime_nodes: Number(args.nodes),
     issued,
     http_status: Object.fromEntries(statuses),
-    achieved_sends_per_s: Math.round(accepted / sendWindowS),
+    /** Sends answered 201/202 while sending was still going on, per second of sending. */
+    achieved_sends_per_s: Math.round(answeredInWindow / sendWindowS),
     http_ms: summarize(httpLatencies),
     send_to_deliver_ms: summarize(latencies),
     warmup_s: warmupS,
-    lost: accepted - deliveredCount,
+    /** Accepted (201/202) but not delivered by the end of the grace period: lost, or still queued if the run ended with a backlog. */
+    undelivered: [...acceptedIds].filter((id) => !delivered.has(id)).length,
     duplicates,
-    processes: roles.map((r) => {
-      const a = before.get(r.pid);
-      const b = after.get(r.pid);
-      return { role: r.role, pid: r.pid, cpu_percent: a && b ? Math.round(((b.cpuSeconds - a.cpuSeconds) / elapsedS) * 100) : null, rss_mib: b?.rssMiB ?? null };
-    }),
+    unanswered_http: inFlight,
+    /** Percent of one core over the measured window (after warm-up); the machine has cores × 100. */
+    cpu_percent: cpu,
+    /** Core-milliseconds the whole machine spent per send: the budget is cores × 1000 / rate. */
+    machine_cpu_ms_per_send: cpu ? Math.round(((cpu.machine_busy_percent / 100) * measuredS * 1000) / measuredSends * 100) / 100 : null,
+    rss_mib: Object.fromEntries(roles.map((r) => [`${r.role} ${r.pid}`, memory.get(r.pid)?.rssMiB ?? null])),
+    elapsed_s: Math.round(elapsedS),
   };
   console.log(JSON.stringify(result, null, 2));
+  const met = result.achieved_sends_per_s >= rate * 0.99 && result.send_to_deliver_ms.p99 <= 100 && result.undelivered === 0 && duplicates === 0;
+  console.log(
+    `${rate}/s offered: ${result.achieved_sends_per_s}/s achieved, send→deliver p99 ${result.send_to_deliver_ms.p99} ms, ` +
+      `${result.undelivered} undelivered${inFlight > 0 ? ` (${inFlight} requests still unanswered: a backlog, not necessarily lost)` : ''}, ${duplicates} duplicated — ` +
+      (met ? 'sustained with p99 ≤ 100 ms' : 'NOT sustained with p99 ≤ 100 ms'),
+  );
   await mkdir('bench/results', { recursive: true });
   await writeFile(`bench/results/send-${result.date.replace(/[:.]/g, '-')}.json`, JSON.stringify(result, null, 2));
   for (const ws of sockets) ws.close();

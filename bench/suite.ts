@@ -69,7 +69,7 @@ function summarize(name: string, r: Record<string, any>): string {
   }
   if (name === 'durable sends') {
     const d = r.send_to_deliver_ms;
-    return `${r.achieved_sends_per_s}/s of ${r.offered_per_s}/s offered; send→deliver p50 ${d.p50} p95 ${d.p95} p99 ${d.p99} max ${d.max} ms; lost ${r.lost}, duplicates ${r.duplicates}`;
+    return `${r.achieved_sends_per_s}/s of ${r.offered_per_s}/s offered; send→deliver p50 ${d.p50} p95 ${d.p95} p99 ${d.p99} max ${d.max} ms; undelivered ${r.undelivered}, duplicates ${r.duplicates}`;
   }
   if (name === 'large-group fan-out') {
     const f = r.large_group_fanout_ms ?? {};

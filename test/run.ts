@@ -5,6 +5,7 @@ import { loadConfig } from '../shared/config.ts';
 import { dropDatabase, ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
+import { deleteKeysWithPrefix } from '../shared/redis/delete-prefix.ts';
 
 // `npm test`: a fresh database and Redis prefix for this run, migrated, then mocha; both removed after.
 // The server comes from DATABASE_URL / REDIS_URL (defaults: local PostgreSQL and Redis).
@@ -27,11 +28,6 @@ const code = await new Promise<number>((resolve) => mocha.once('exit', (c) => re
 
 await dropDatabase(databaseUrl.toString());
 const redis = new Redis(base.redis.url);
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-  if (keys.length > 0) await redis.del(...keys);
-  cursor = next;
-} while (cursor !== '0');
+await deleteKeysWithPrefix(redis, redisPrefix);
 await redis.quit();
 process.exit(code);

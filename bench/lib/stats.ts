@@ -13,7 +13,8 @@ export function summarize(values: readonly number[]) {
     p50: round(percentile(values, 50)),
     p95: round(percentile(values, 95)),
     p99: round(percentile(values, 99)),
-    max: round(values.length ? Math.max(...values) : Number.NaN),
+    // reduce, not Math.max(...values): a long run has more samples than the call stack has room for.
+    max: round(values.length ? values.reduce((a, b) => (b > a ? b : a)) : Number.NaN),
   };
 }
 
@@ -48,4 +49,48 @@ export async function childrenOf(pid: number): Promise<{ pid: number; command: s
     }
   }
   return found;
+}
+
+/** CPU seconds so far of every process on the machine, grouped by what it is, plus the machine's busy time. */
+export interface CpuSnapshot {
+  at: number;
+  byGroup: Map<string, number>;
+  machineBusySeconds: number;
+}
+
+/**
+ * Where the CPU goes: each process is put in a group by its command line (`groupOf`; null leaves it
+ * out), so that shared services (PostgreSQL's backends, Redis) show beside the system's own roles.
+ */
+export async function cpuSnapshot(groupOf: (command: string, pid: number) => string | null): Promise<CpuSnapshot> {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const byGroup = new Map<string, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
+      const group = groupOf(command, Number(entry));
+      if (group === null) continue;
+      const stat = (await readFile(`/proc/${entry}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+      const seconds = (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
+      byGroup.set(group, (byGroup.get(group) ?? 0) + seconds);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  // /proc/stat's first line: user nice system idle iowait irq softirq steal … in clock ticks.
+  const ticks = (await readFile('/proc/stat', 'utf8')).split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
+  const busy = ticks.reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + (t || 0)), 0);
+  return { at: performance.now(), byGroup, machineBusySeconds: busy / 100 };
+}
+
+/** CPU use between two snapshots, as percent of one core per group (a 2-core machine has 200). */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): { machine_busy_percent: number; by_process_percent: Record<string, number> } {
+  const seconds = (after.at - before.at) / 1000;
+  const percent = (cpu: number) => Math.round((cpu / seconds) * 1000) / 10;
+  const byProcess = [...after.byGroup].map(([group, cpu]) => [group, percent(cpu - (before.byGroup.get(group) ?? 0))] as const);
+  return {
+    machine_busy_percent: percent(after.machineBusySeconds - before.machineBusySeconds),
+    by_process_percent: Object.fromEntries(byProcess.filter(([, p]) => p >= 0.5).sort((a, b) => b[1] - a[1])),
+  };
 }

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { dropDatabase } from '../../shared/db/ensure-database.ts';
+import { deleteKeysWithPrefix } from '../../shared/redis/delete-prefix.ts';
 import { waitUntilReady } from '../../supervisor/wait-until-ready.ts';
 import { childrenOf } from './stats.ts';
 
@@ -65,6 +67,10 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
         await new Promise((resolve) => supervisor.once('exit', resolve));
       }
       await dropDatabase(env.DATABASE_URL as string);
+      // Sent jobs are kept for an hour (and up to 100,000 of them) for the dashboard: drop the bench's.
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      await deleteKeysWithPrefix(redis, env.REDIS_PREFIX as string);
+      await redis.quit();
     },
   };
 }
