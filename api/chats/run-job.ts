@@ -18,6 +18,10 @@ const DURABLE: JobsOptions = {
  * Enqueues a `messages` job and waits a bounded time for the worker's answer. A refusal the worker
  * reports (JSON `{status, code, message}` as the failure) becomes that AppError; if the wait runs out
  * the job is still queued and will run, and the caller answers 202.
+ *
+ * A refusal answers that attempt only: the refused job is removed once read, so a retry with the
+ * same id (after an unmute, an unblock, a new friendship) is gated afresh instead of being handed
+ * the old refusal by BullMQ's job-id deduplication.
  */
 export async function runMessageJob<C extends JobContract, T>(
   deps: ApiDeps,
@@ -31,7 +35,11 @@ export async function runMessageJob<C extends JobContract, T>(
     return { done: true, value };
   } catch (err) {
     const refusal = parseRefusal(err);
-    if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message);
+    if (refusal) {
+      // Another request for the same job may have removed it already.
+      await deps.queues[contract.queue].remove(jobId).catch(() => undefined);
+      throw new AppError(refusal.status, refusal.code, refusal.message);
+    }
     return { done: false, jobId };
   }
 }

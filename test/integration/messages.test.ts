@@ -116,6 +116,22 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect((await send(owner, group.chat_id, { message: 'x' })).status).to.equal(201);
     });
 
+    it('a refused send retried with the same client_generated_id is gated again, not handed the old refusal', async () => {
+      const [owner, member] = [await newUser(), await newUser()];
+      const group = await createGroup(api.http, owner, [member]);
+      await api.http.post(`/group/${group.id}/mute`, { token: owner.token, json: { target_user_id: member.uid, mute_status: true, duration_seconds: 600 } });
+      const id = cgid();
+      const refused = await Promise.all([1, 2].map(() => send(member, group.chat_id, { client_generated_id: id, message: 'let me speak' })));
+      expect(refused.map((r) => [r.status, r.body.error?.code])).to.deep.equal([[403, 'muted'], [403, 'muted']]);
+      // Still muted: the retry is refused again, by the gate.
+      expect((await send(member, group.chat_id, { client_generated_id: id, message: 'let me speak' })).body.error.code).to.equal('muted');
+      await api.http.post(`/group/${group.id}/mute`, { token: owner.token, json: { target_user_id: member.uid, mute_status: false } });
+      const retried = await send(member, group.chat_id, { client_generated_id: id, message: 'let me speak' });
+      expect(retried.status, JSON.stringify(retried.body)).to.equal(201);
+      expect(retried.body).to.include({ client_generated_id: id, message: 'let me speak', sender_uid: member.uid });
+      expect(await api.deps.db('messages').where({ sender_uid: member.uid, client_generated_id: id })).to.have.length(1);
+    });
+
     it('refuses empty, oversized and mistyped messages, and unknown or system types', async () => {
       const [a, b] = [await newUser(), await newUser()];
       const chatId = await befriend(api.http, a, b);
