@@ -16,21 +16,31 @@ function fresh() {
 }
 const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
 
+/**
+ * Opens one socket and resolves true once the node has said `on_ready` (authenticated and subscribed:
+ * from then on every event reaches it). That moment is the connect time; a socket closed before it —
+ * refused with 4001 or 4009, say — resolves false.
+ */
 function connect(job: ClientJob, uid: string, token: string): Promise<boolean> {
   return new Promise((resolve) => {
     const started = performance.now();
     pending.attempted++;
     const seen = new Set<string>();
-    let opened = false;
+    let upgraded = false;
+    let ready = false;
     const ws = new WebSocket(`${job.wsUrl}?uid=${uid}&token=${token}`, { localAddress: job.localAddress, perMessageDeflate: false, handshakeTimeout: 30_000 });
-    ws.on('open', () => {
-      opened = true;
-      sockets.add(ws);
-      pending.connectMs.push(performance.now() - started);
-      resolve(true);
+    ws.on('upgrade', () => {
+      upgraded = true;
     });
     ws.on('message', (data: WebSocket.RawData) => {
       const text = data.toString();
+      if (!ready && text.startsWith('{"event":"on_ready"')) {
+        ready = true;
+        sockets.add(ws);
+        pending.connectMs.push(performance.now() - started);
+        resolve(true);
+        return;
+      }
       if (!text.startsWith('{"event":"on_message"')) return;
       const cgid = /"client_generated_id":"([^"]+)"/.exec(text)?.[1];
       const sender = /"sender_uid":"([^"]+)"/.exec(text)?.[1];
@@ -42,11 +52,12 @@ function connect(job: ClientJob, uid: string, token: string): Promise<boolean> {
       }
     });
     ws.on('error', (err: NodeJS.ErrnoException) => {
-      if (!opened) bump(pending.failures, err.code ?? (/Unexpected server response: (\d+)/.exec(err.message) ? `http-${/(\d+)$/.exec(err.message)?.[1]}` : err.message.slice(0, 60)));
+      if (!upgraded) bump(pending.failures, err.code ?? (/Unexpected server response: (\d+)/.exec(err.message) ? `http-${/(\d+)$/.exec(err.message)?.[1]}` : err.message.slice(0, 60)));
     });
     ws.on('close', (code: number) => {
       sockets.delete(ws);
-      if (opened && !stopping) bump(pending.closes, String(code));
+      // Refusals (4001, 4009) close an upgraded socket before on_ready; they count as closes too.
+      if (upgraded && !stopping) bump(pending.closes, String(code));
       resolve(false);
     });
   });
