@@ -71,6 +71,8 @@ const EnvSchema = z.object({
   FILE_DIR: z.string().min(1).default('./data/files'),
   FILE_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   FILE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  // An upload unfinished after this long is taken as abandoned (its api stopped) and its object removed.
+  FILE_UPLOAD_ABANDONED_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
   S3_ENDPOINT: z.string().min(1).default('127.0.0.1'),
   S3_PORT: port.default(9000),
   S3_USE_SSL: flag.default(false),
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env) {
       dir: e.FILE_DIR,
       maxBytes: e.FILE_MAX_BYTES,
       linkTtlSeconds: e.FILE_LINK_TTL_SECONDS,
+      uploadAbandonedSeconds: e.FILE_UPLOAD_ABANDONED_SECONDS,
       s3: {
         endPoint: e.S3_ENDPOINT,
         port: e.S3_PORT,

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics/metrics.ts';
 import type { RedisKeys } from '../shared/redis/keys.ts';
 import type { Queues } from '../shared/queues/producer.ts';
+import type { FileStorage } from '../shared/storage/storage.ts';
 import type { Batcher } from './send/batcher.ts';
 import type { SendJob, SendOutcome } from './send/send-pipeline.ts';
 
@@ -18,6 +19,8 @@ export interface WorkerDeps {
   keys: RedisKeys;
   queues: Queues;
   userState: UserState;
+  /** File storage, for removing the objects of abandoned uploads. */
+  storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
   sendBatcher: Batcher<SendJob, SendOutcome>;
   log: Logger;

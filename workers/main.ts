@@ -5,6 +5,7 @@ import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
 import { openWorkerDeps } from './open-deps.ts';
 import { processors } from './processors/index.ts';
+import { scheduleRecurringJobs } from './recurring-jobs.ts';
 import { startWorkers } from './start-workers.ts';
 
 // Composition root of the workers role.
@@ -15,6 +16,7 @@ runMain('workers', async () => {
   let draining = false;
 
   const running = startWorkers(deps, processors, deps.redis);
+  await scheduleRecurringJobs(deps.queues);
   const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });
   await listenOps(ops, config.workers.opsHost, config.workers.opsPort);
   log.info({ opsPort: config.workers.opsPort, processors: processors.map((p) => p.contract.name) }, 'workers running');

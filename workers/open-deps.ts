@@ -6,6 +6,7 @@ import { createMetrics, type MetricsOptions } from '../shared/metrics/metrics.ts
 import { closeQueues, createQueues } from '../shared/queues/producer.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys } from '../shared/redis/keys.ts';
+import { createStorage } from '../shared/storage/create-storage.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
 import { sendBatch } from './send/send-pipeline.ts';
@@ -15,6 +16,8 @@ import { sendBatch } from './send/send-pipeline.ts';
  * The workers role reports the depth of every queue in its metrics.
  */
 export async function openWorkerDeps(config: Config, log: Logger, metricsOptions: MetricsOptions = {}): Promise<WorkerDeps & { close(): Promise<void> }> {
+  const storage = createStorage(config.files);
+  await storage.init();
   const db = createDb(config.db);
   const redis = createRedis(config.redis.url, 'worker', log);
   await waitForRedis(redis);
@@ -27,6 +30,7 @@ export async function openWorkerDeps(config: Config, log: Logger, metricsOptions
     keys,
     queues,
     userState: createUserState({ db, redis, keys }),
+    storage,
     sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
     log,
     metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: Object.values(queues) }),

@@ -15,6 +15,7 @@ export const filesRoutes = [
     errors: {
       400: ['no_file', 'too_many_files', 'invalid_multipart', 'upload_aborted'],
       401: ['unauthorized'],
+      408: ['upload_too_slow'],
       411: ['length_required'],
       413: ['payload_too_large'],
       415: ['unsupported_media_type'],

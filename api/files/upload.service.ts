@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { randomBase62 } from '../../shared/auth/random.ts';
 import { insertFile } from '../../shared/db/repositories/files.repository.ts';
+import { clearPendingUpload, notePendingUpload } from '../../shared/db/repositories/pending-uploads.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiContext } from '../http/context.ts';
@@ -30,24 +31,30 @@ const storageKeyOf = (fid: string) => `${fid.slice(5, 7)}/${fid}`;
 
 /**
  * `POST /fserv/upload`: authenticate, stream the body to storage while measuring it, then record it.
- * The row is written only once the object is stored; if anything fails, the object is removed.
+ * The row is written only once the object is stored; if anything fails, the object is removed. An
+ * upload is noted as pending before its first byte is stored, so that if this process stops midway,
+ * the workers remove the object (`workers/processors/sweep-uploads.processor.ts`).
  */
 export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?: string | undefined }): Promise<UploadedFile> {
   try {
     const owner = await uploaderOf(deps, ctx);
     const stored = await receive(deps, ctx, query.name);
     try {
-      await insertFile(deps.db, {
-        fid: stored.fid,
-        owner_uid: owner,
-        name: stored.name,
-        size: stored.size,
-        mime: stored.mime,
-        sha256: stored.sha256,
-        storage_key: stored.key,
+      await deps.db.transaction(async (trx) => {
+        // Gone only if the sweeper took this upload as abandoned (it took longer than the limit).
+        if (!(await clearPendingUpload(trx, stored.key))) throw new AppError(408, 'upload_too_slow', 'The upload took too long and was discarded; send it again');
+        await insertFile(trx, {
+          fid: stored.fid,
+          owner_uid: owner,
+          name: stored.name,
+          size: stored.size,
+          mime: stored.mime,
+          sha256: stored.sha256,
+          storage_key: stored.key,
+        });
       });
     } catch (err) {
-      await deps.storage.delete(stored.key);
+      await discard(deps, stored);
       throw err;
     }
     const { key: _key, ...file } = stored;
@@ -78,7 +85,7 @@ function receive(deps: ApiDeps, ctx: ApiContext, name: string | undefined): Prom
           pipeline(file, meter).catch(() => undefined); // a failure surfaces through the store below
           return store(deps, meter, cleanFileName(name ?? filename));
         },
-        (stored) => deps.storage.delete(stored.key),
+        (stored) => discard(deps, stored),
       );
     default:
       throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data or application/octet-stream');
@@ -88,6 +95,18 @@ function receive(deps: ApiDeps, ctx: ApiContext, name: string | undefined): Prom
 async function store(deps: ApiDeps, meter: UploadMeter, name: string, size?: number): Promise<StoredUpload> {
   const fid = newFid();
   const key = storageKeyOf(fid);
-  await deps.storage.put(key, meter as Readable, size);
+  await notePendingUpload(deps.db, key);
+  try {
+    await deps.storage.put(key, meter as Readable, size);
+  } catch (err) {
+    await clearPendingUpload(deps.db, key); // a failed put leaves no object behind
+    throw err;
+  }
   return { fid, key, name, size: meter.bytes, mime: sniffMime(meter.head()), sha256: meter.sha256() };
+}
+
+/** Removes a stored object that will not be recorded, and its pending note. */
+async function discard(deps: ApiDeps, stored: StoredUpload): Promise<void> {
+  await deps.storage.delete(stored.key);
+  await clearPendingUpload(deps.db, stored.key);
 }

@@ -85,6 +85,9 @@ export const controlJob = defineJob(
   z.object({ uid, event: z.enum(['_session_revoked', '_membership', '_blocks']), data: z.record(z.string(), z.unknown()) }),
 );
 
+/** Every few minutes: removes the stored objects of uploads abandoned midway (their api stopped). */
+export const sweepUploadsJob = defineJob('timers', 'sweep-uploads', z.object({}));
+
 /** At `remind_at`, tells a reminder's mentioned people (or every member) with `on_notify` reminder. */
 export const reminderJob = defineJob('timers', 'reminder', z.object({ msg_id: id }));
 

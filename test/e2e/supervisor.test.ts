@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../shared/logger.ts';
-import { pingJob } from '../../shared/queues/contracts.ts';
+import { pingJob, sweepUploadsJob } from '../../shared/queues/contracts.ts';
+import { SWEEP_UPLOADS_EVERY_MS } from '../../workers/recurring-jobs.ts';
 import { ChildProcessRunner } from '../../supervisor/child-process-runner.ts';
 import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
 
@@ -46,6 +47,18 @@ describe('the start command (supervisor with real api, workers and realtime proc
       const done = await queue.getJob(job.id as string);
       expect(done?.returnvalue.sent_at).to.equal(sent_at);
       expect(done?.returnvalue.worker_pid).to.be.a('number');
+    } finally {
+      await queue.close();
+      await connection.quit();
+    }
+  });
+
+  it('has the workers schedule the sweep of abandoned uploads, once however many workers run', async () => {
+    const connection = new Redis(system.env.REDIS_URL as string, { maxRetriesPerRequest: null });
+    const queue = new Queue(sweepUploadsJob.queue, { connection, prefix: `${system.env.REDIS_PREFIX}:bull` });
+    try {
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers.map((s) => [s.key, s.name, s.every])).to.deep.equal([[sweepUploadsJob.name, sweepUploadsJob.name, SWEEP_UPLOADS_EVERY_MS]]);
     } finally {
       await queue.close();
       await connection.quit();

@@ -8,6 +8,9 @@ import { multipart, pngBytes, rawExchange, sha256Hex, startUpload, uploadForm, u
 import { STORAGE_KINDS, startTestStorage, type TestStorage } from '../support/storage.ts';
 import { waitFor } from '../support/system.ts';
 import { signUp, type TestUser } from '../support/users.ts';
+import { notePendingUpload } from '../../shared/db/repositories/pending-uploads.repository.ts';
+import { sweepAbandonedUploads } from '../../workers/processors/sweep-uploads.processor.ts';
+import { Readable } from 'node:stream';
 
 const MiB = 1024 * 1024;
 const LIMIT = 12 * MiB;
@@ -29,17 +32,20 @@ for (const kind of STORAGE_KINDS) {
 
     const secret = () => internalSecret(api.deps.config);
     const rowCount = async () => Number((await api.deps.db('files').count({ n: '*' }))[0]?.n);
+    const pendingKeys = async () => (await api.deps.db('pending_uploads').select('storage_key')).map((r: { storage_key: string }) => r.storage_key);
 
     /** Runs a refused upload and checks that neither storage nor the database kept anything. */
     async function refusedLeavingNothing(send: () => Promise<{ status: number; body?: any }>, status: number, code?: string) {
       const filesBefore = await store.files();
       const rowsBefore = await rowCount();
+      const pendingBefore = await pendingKeys();
       const res = await send();
       expect(res.status, JSON.stringify(res.body)).to.equal(status);
       if (code) expect(res.body.error.code).to.equal(code);
       await waitFor(async () => (await store.files()).length === filesBefore.length, 5000);
       expect(await store.files()).to.deep.equal(filesBefore);
       expect(await rowCount()).to.equal(rowsBefore);
+      expect(await pendingKeys()).to.deep.equal(pendingBefore);
     }
 
     it('stores an application/octet-stream body and answers 201 {fid, name, size, mime, sha256}', async () => {
@@ -193,6 +199,7 @@ for (const kind of STORAGE_KINDS) {
         it(`keeps nothing when the client disconnects mid-upload (${form ? 'multipart' : 'octet-stream'})`, async () => {
           const filesBefore = await store.files();
           const rowsBefore = await rowCount();
+          const pendingBefore = await pendingKeys();
           // Past one 8 MiB storage part, so the s3 driver has a multipart upload in progress to abort.
           const sent = randomBytes(10 * MiB);
           const prefix = form ? multipart([{ field: 'f', filename: 'cut.bin', data: Buffer.alloc(0) }], { close: false }) : undefined;
@@ -205,8 +212,72 @@ for (const kind of STORAGE_KINDS) {
           await waitFor(async () => (await store.files()).length === filesBefore.length, 5000);
           expect(await store.files()).to.deep.equal(filesBefore);
           expect(await rowCount()).to.equal(rowsBefore);
+          await waitFor(async () => (await pendingKeys()).length === pendingBefore.length, 5000);
         });
       }
+    });
+
+    describe('uploads abandoned midway (the api stopped between storing and recording)', () => {
+      const sweep = (now?: Date) => sweepAbandonedUploads({ ...api.deps, storage: store.storage }, now);
+      const abandonedSeconds = () => api.deps.config.files.uploadAbandonedSeconds;
+      /** What an api leaves behind when it stops after storing: an object and its pending note, `ageSeconds` old. */
+      async function leftBehind(ageSeconds: number): Promise<string> {
+        const key = `zz/file_left${randomBytes(8).toString('hex')}`;
+        await notePendingUpload(api.deps.db, key);
+        await api.deps.db('pending_uploads').where({ storage_key: key }).update({ started_at: new Date(Date.now() - ageSeconds * 1000) });
+        await store.storage.put(key, Readable.from([randomBytes(1000)]), 1000);
+        return key;
+      }
+
+      it('a finished upload leaves no pending note', async () => {
+        const res = await uploadRaw(api.http, pngBytes(1000), { token: alice.token, name: 'done.png' });
+        expect(res.status).to.equal(201);
+        const key = (await api.deps.db('files').where({ fid: res.body.fid }).first()).storage_key;
+        expect(await pendingKeys()).to.not.include(key);
+      });
+
+      it('the sweeper removes the objects of uploads older than the limit, and nothing else', async () => {
+        const kept = await uploadRaw(api.http, pngBytes(1000), { token: alice.token, name: 'kept.png' });
+        const keptKey = (await api.deps.db('files').where({ fid: kept.body.fid }).first()).storage_key;
+        const stale = [await leftBehind(abandonedSeconds() + 60), await leftBehind(abandonedSeconds() + 3600)];
+        const inProgress = await leftBehind(60);
+
+        expect(await sweep()).to.equal(2);
+        for (const key of stale) expect(await store.storage.stat(key), key).to.equal(null);
+        expect(await store.storage.stat(inProgress)).to.deep.equal({ size: 1000 });
+        expect(await store.storage.stat(keptKey)).to.deep.equal({ size: kept.body.size });
+        const pending = await pendingKeys();
+        expect(pending).to.include(inProgress);
+        for (const key of stale) expect(pending).to.not.include(key);
+        expect(await sweep(), 'a second sweep finds nothing more').to.equal(0);
+
+        // Once it too is past the limit, the last one goes as well.
+        expect(await sweep(new Date(Date.now() + abandonedSeconds() * 1000))).to.equal(1);
+        expect(await store.storage.stat(inProgress)).to.equal(null);
+        expect(await pendingKeys()).to.not.include(inProgress);
+      });
+
+      it('an upload the sweeper took as abandoned is answered 408 and not recorded', async () => {
+        const rowsBefore = await rowCount();
+        const pendingBefore = await pendingKeys();
+        const data = randomBytes(64 * 1024);
+        const head = ['POST /fserv/upload?name=slow.bin HTTP/1.1', 'Host: test', `Authorization: Bearer ${alice.token}`, 'Content-Type: application/octet-stream', `Content-Length: ${data.length}`, 'Connection: close', '', ''].join('\r\n');
+        const socket = await startUpload(api.http.baseUrl, head, data.subarray(0, 1000));
+        await waitFor(async () => (await pendingKeys()).length === pendingBefore.length + 1, 5000);
+        const key = (await pendingKeys()).find((k) => !pendingBefore.includes(k));
+        // The sweeper claims it (as it would after FILE_UPLOAD_ABANDONED_SECONDS), then the client finishes.
+        expect(await sweep(new Date(Date.now() + (abandonedSeconds() + 1) * 1000))).to.equal(1);
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+        const closed = new Promise((resolve) => socket.once('close', resolve));
+        socket.write(data.subarray(1000));
+        await closed;
+        expect(answer).to.match(/^HTTP\/1\.1 408 /);
+        expect(answer).to.include('"upload_too_slow"');
+        expect(await rowCount()).to.equal(rowsBefore);
+        expect(await store.storage.stat(key as string)).to.equal(null);
+        expect(await pendingKeys()).to.deep.equal(pendingBefore);
+      });
     });
   });
 }

@@ -8,6 +8,7 @@ import { reactProcessor } from './react.processor.ts';
 import { recallMessageProcessor } from './recall-message.processor.ts';
 import { reminderProcessor } from './reminder.processor.ts';
 import { sendMessageProcessor } from './send-message.processor.ts';
+import { sweepUploadsProcessor } from './sweep-uploads.processor.ts';
 
 /** Every processor this worker runs. */
 export const processors = [
@@ -20,4 +21,5 @@ export const processors = [
   controlProcessor,
   liftMuteProcessor,
   reminderProcessor,
+  sweepUploadsProcessor,
 ] as readonly Processor[];
