@@ -55,22 +55,22 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       const data = ws.getUserData();
       if (data.refusal) return ws.end(data.refusal.code, data.refusal.reason);
       authenticating.add(ws);
-      authenticateUpgrade(deps, data.credentials)
-        .then(
-          (auth) => {
-            if (data.closed) return;
-            if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
-            if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
-            data.auth = auth;
-            node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
-            deps.metrics.realtime.socketsConnected.set(connections.size);
-          },
-          (err: unknown) => {
-            log.error({ err }, 'socket authentication failed');
-            if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
-          },
-        )
-        .finally(() => authenticating.delete(ws));
+      authenticateUpgrade(deps, data.credentials).then(
+        (auth) => {
+          authenticating.delete(ws);
+          if (data.closed) return;
+          if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
+          if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
+          data.auth = auth;
+          node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+          deps.metrics.realtime.socketsConnected.set(connections.size);
+        },
+        (err: unknown) => {
+          authenticating.delete(ws);
+          log.error({ err }, 'socket authentication failed');
+          if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
+        },
+      );
     },
 
     message: (ws, message, isBinary) => {
