@@ -41,25 +41,16 @@ export class Connections {
   /** Adds a socket; answers true when it is its user's first on this node. */
   add(ws: Socket, uid: string): boolean {
     this.chatsOfSocket.set(ws, new Set());
-    const sockets = this.byUser.get(uid);
-    if (sockets) {
-      sockets.add(ws);
-      return false;
-    }
-    this.byUser.set(uid, new Set([ws]));
-    return true;
+    return addToIndex(this.byUser, uid, ws);
   }
 
   /** Removes a socket; answers the chats it leaves empty on this node, and whether it was its user's last. */
   remove(ws: Socket, uid: string): { lastOfUser: boolean; emptiedChats: string[] } {
     const emptiedChats = [...(this.chatsOfSocket.get(ws) ?? [])].filter((chatId) => this.leaveChat(ws, chatId));
     this.chatsOfSocket.delete(ws);
-    const sockets = this.byUser.get(uid);
-    sockets?.delete(ws);
-    if (sockets && sockets.size > 0) return { lastOfUser: false, emptiedChats };
-    this.byUser.delete(uid);
-    this.blocksOf.delete(uid);
-    return { lastOfUser: true, emptiedChats };
+    const lastOfUser = removeFromIndex(this.byUser, uid, ws) || !this.byUser.has(uid);
+    if (lastOfUser) this.blocksOf.delete(uid);
+    return { lastOfUser, emptiedChats };
   }
 
   has(ws: Socket): boolean {
@@ -83,23 +74,13 @@ export class Connections {
     const chats = this.chatsOfSocket.get(ws);
     if (!chats || chats.has(chatId)) return false;
     chats.add(chatId);
-    const sockets = this.byChat.get(chatId);
-    if (sockets) {
-      sockets.add(ws);
-      return false;
-    }
-    this.byChat.set(chatId, new Set([ws]));
-    return true;
+    return addToIndex(this.byChat, chatId, ws);
   }
 
   /** Answers true when the chat has no socket left on this node. */
   leaveChat(ws: Socket, chatId: string): boolean {
     this.chatsOfSocket.get(ws)?.delete(chatId);
-    const sockets = this.byChat.get(chatId);
-    if (!sockets || !sockets.delete(ws)) return false;
-    if (sockets.size > 0) return false;
-    this.byChat.delete(chatId);
-    return true;
+    return removeFromIndex(this.byChat, chatId, ws);
   }
 
   setBlocks(uid: string, blocked: Iterable<string>): void {
@@ -136,4 +117,23 @@ export class Connections {
     ws.end(CloseCode.tooSlow, 'too slow');
     return false;
   }
+}
+
+/** Adds a socket under a key (a user, a chat); answers true when it is the key's first. */
+function addToIndex(index: Map<string, Set<Socket>>, key: string, ws: Socket): boolean {
+  const sockets = index.get(key);
+  if (sockets) {
+    sockets.add(ws);
+    return false;
+  }
+  index.set(key, new Set([ws]));
+  return true;
+}
+
+/** Removes a socket from under a key; answers true when that left the key empty (the key is dropped). */
+function removeFromIndex(index: Map<string, Set<Socket>>, key: string, ws: Socket): boolean {
+  const sockets = index.get(key);
+  if (!sockets || !sockets.delete(ws) || sockets.size > 0) return false;
+  index.delete(key);
+  return true;
 }
