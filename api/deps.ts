@@ -9,7 +9,7 @@ import { createMetrics, type Metrics, type MetricsOptions } from '../shared/metr
 import { closeQueues, createQueues, type Queues } from '../shared/queues/producer.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys, type RedisKeys } from '../shared/redis/keys.ts';
-import { createStorage } from '../shared/storage/create-storage.ts';
+import { openStorage } from '../shared/storage/create-storage.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 
 /** What the api's routes and services are handed. */
@@ -41,8 +41,7 @@ export async function openApiDeps(
   options: MetricsOptions & { storage?: FileStorage } = {},
 ): Promise<ApiDeps & { close(): Promise<void> }> {
   const { storage: given, ...metricsOptions } = options;
-  const storage = given ?? createStorage(config.files);
-  await storage.init();
+  const storage = await openStorage(config.files, given);
   const db = createDb(config.db);
   const redis = createRedis(config.redis.url, 'command', log);
   await waitForRedis(redis);

@@ -6,7 +6,7 @@ import { createMetrics, type MetricsOptions } from '../shared/metrics/metrics.ts
 import { closeQueues, createQueues } from '../shared/queues/producer.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys } from '../shared/redis/keys.ts';
-import { createStorage } from '../shared/storage/create-storage.ts';
+import { openStorage } from '../shared/storage/create-storage.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
 import { sendBatch } from './send/send-pipeline.ts';
@@ -16,8 +16,7 @@ import { sendBatch } from './send/send-pipeline.ts';
  * The workers role reports the depth of every queue in its metrics.
  */
 export async function openWorkerDeps(config: Config, log: Logger, metricsOptions: MetricsOptions = {}): Promise<WorkerDeps & { close(): Promise<void> }> {
-  const storage = createStorage(config.files);
-  await storage.init();
+  const storage = await openStorage(config.files);
   const db = createDb(config.db);
   const redis = createRedis(config.redis.url, 'worker', log);
   await waitForRedis(redis);
