@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+
 /** Percentile of sorted-or-not numbers (nearest rank). */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -18,15 +20,27 @@ export function summarize(values: readonly number[]) {
   };
 }
 
+/**
+ * The fields of `/proc/<pid>/stat` after the command name: [1] is the parent pid, [11] and [12] the
+ * user and system clock ticks (100 a second).
+ */
+async function statFields(pid: number | string): Promise<string[]> {
+  return (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+}
+const cpuSecondsOf = (fields: string[]) => (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
+const commandOf = async (pid: number | string) => (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ');
+
+/** The pids on this machine, for walking `/proc`. */
+async function pids(): Promise<string[]> {
+  return (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
+}
+
 /** Resident memory (MiB) and CPU seconds used so far by a process, from /proc. */
 export async function processUsage(pid: number): Promise<{ rssMiB: number; cpuSeconds: number } | null> {
-  const { readFile } = await import('node:fs/promises');
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const ticks = Number(stat[11] ?? 0) + Number(stat[12] ?? 0);
-    return { rssMiB: Math.round(rssKb / 102.4) / 10, cpuSeconds: ticks / 100 };
+    return { rssMiB: Math.round(rssKb / 102.4) / 10, cpuSeconds: cpuSecondsOf(await statFields(pid)) };
   } catch {
     return null;
   }
@@ -34,16 +48,11 @@ export async function processUsage(pid: number): Promise<{ rssMiB: number; cpuSe
 
 /** The direct children of a process, with their command lines. */
 export async function childrenOf(pid: number): Promise<{ pid: number; command: string }[]> {
-  const { readFile, readdir } = await import('node:fs/promises');
   const found: { pid: number; command: string }[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const entry of await pids()) {
     try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.split(') ')[1]?.split(' ')[1]);
-      if (ppid !== pid) continue;
-      const command = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
-      found.push({ pid: Number(entry), command });
+      if (Number((await statFields(entry))[1]) !== pid) continue;
+      found.push({ pid: Number(entry), command: await commandOf(entry) });
     } catch {
       // the process ended while we looked
     }
@@ -63,17 +72,12 @@ export interface CpuSnapshot {
  * out), so that shared services (PostgreSQL's backends, Redis) show beside the system's own roles.
  */
 export async function cpuSnapshot(groupOf: (command: string, pid: number) => string | null): Promise<CpuSnapshot> {
-  const { readFile, readdir } = await import('node:fs/promises');
   const byGroup = new Map<string, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const entry of await pids()) {
     try {
-      const command = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0').join(' ');
-      const group = groupOf(command, Number(entry));
+      const group = groupOf(await commandOf(entry), Number(entry));
       if (group === null) continue;
-      const stat = (await readFile(`/proc/${entry}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
-      const seconds = (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
-      byGroup.set(group, (byGroup.get(group) ?? 0) + seconds);
+      byGroup.set(group, (byGroup.get(group) ?? 0) + cpuSecondsOf(await statFields(entry)));
     } catch {
       // the process ended while we looked
     }
