@@ -72,7 +72,7 @@ const EnvSchema = z.object({
   FILE_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   FILE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   // An upload unfinished after this long is taken as abandoned (its api stopped) and its object removed.
-  FILE_UPLOAD_ABANDONED_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  FILE_UPLOAD_ABANDONED_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600),
   S3_ENDPOINT: z.string().min(1).default('127.0.0.1'),
   S3_PORT: port.default(9000),
   S3_USE_SSL: flag.default(false),

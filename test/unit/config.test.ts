@@ -88,7 +88,10 @@ describe('config', () => {
 
   it('defaults to local file storage and needs keys for S3', () => {
     const files = loadConfig({}).files;
-    expect(files).to.include({ storage: 'fs', dir: './data/files', maxBytes: 2 * 1024 ** 3, linkTtlSeconds: 300 });
+    expect(files).to.include({ storage: 'fs', dir: './data/files', maxBytes: 2 * 1024 ** 3, linkTtlSeconds: 300, uploadAbandonedSeconds: 86_400 });
+    for (const bad of ['59', String(31 * 24 * 3600), '1.5', 'a day']) {
+      expect(() => loadConfig({ FILE_UPLOAD_ABANDONED_SECONDS: bad }), bad).to.throw(ConfigError, /FILE_UPLOAD_ABANDONED_SECONDS/);
+    }
     expect(() => loadConfig({ FILE_STORAGE: 's3' })).to.throw(ConfigError, /S3_ACCESS_KEY[\s\S]*S3_SECRET_KEY/);
     const s3 = loadConfig({ FILE_STORAGE: 's3', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', S3_PORT: '9100', S3_USE_SSL: 'true' }).files.s3;
     expect(s3).to.include({ accessKey: 'a', secretKey: 'b', port: 9100, useSSL: true, bucket: 'wetty-files' });
