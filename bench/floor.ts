@@ -92,7 +92,7 @@ for (const rate of rates) {
 const system = await startBenchSystem({ SUPERVISOR_WORKERS: args.workers });
 const wetty: DriveResult[] = [];
 // Ctrl-C or a timeout stops the system too, instead of leaving it holding the benchmark's ports.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().then(() => process.exit(130), () => process.exit(1)));
 try {
   for (const rate of rates) {
     console.log(`wetty at ${rate}/s …`);
