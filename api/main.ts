@@ -7,6 +7,7 @@ import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
 import { closeHttpServer } from '../shared/process/close-http-server.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
 import { createApp } from './app.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { openApiDeps } from './deps.ts';
 
 const REQUEST_GRACE_MS = 10_000;
@@ -22,6 +23,7 @@ runMain('api', async () => {
 
   const app = createApp(deps, { isDraining: () => draining });
   const server: Server = app.listen(config.api.port, config.api.host);
+  answerClientErrors(server, log);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   // Metrics and health on a port of their own, never served to clients.
   const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ZodError } from 'zod';
+import { isDataError } from '../shared/db/pg-errors.ts';
 import type { JobContract, JobData, QueueName } from '../shared/queues/contracts.ts';
 import type { WorkerDeps } from './deps.ts';
 
@@ -29,7 +30,12 @@ export function dispatcherFor(queue: QueueName, processors: readonly Processor[]
       if (err instanceof ZodError) throw new UnrecoverableError(`invalid data for "${job.name}": ${err.message}`);
       throw err;
     }
-    return processor.handle(data, deps, job);
+    try {
+      return await processor.handle(data, deps, job);
+    } catch (err) {
+      if (isDataError(err)) refuseJob(400, 'invalid_input', 'The request holds a value the database cannot store');
+      throw err;
+    }
   };
 }
 

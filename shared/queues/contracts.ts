@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NumericId } from '../validation/ids.ts';
 
 /**
  * Every BullMQ job the product runs: its queue, its name and the schema of its data, declared once.
@@ -41,7 +42,8 @@ export const liftMuteJob = defineJob(
 );
 
 const uid = z.string().regex(/^[0-9a-f]{32}$/);
-const id = z.string().regex(/^[0-9]+$/);
+// Ids within PostgreSQL's bigint: a job naming one beyond it fails at parse, before any query.
+const id = NumericId;
 
 /**
  * A message to gate, persist and publish. Its BullMQ job id is derived from (sender,

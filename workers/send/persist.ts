@@ -8,6 +8,7 @@ import {
   type NewMessage,
 } from '../../shared/db/repositories/messages.repository.ts';
 import { insertNotifications, type NotificationRow } from '../../shared/db/repositories/notifications.repository.ts';
+import { asStored } from '../../shared/validation/text.ts';
 import type { WorkerDeps } from '../deps.ts';
 
 export type PersistOutcome =
@@ -26,11 +27,11 @@ class LostRace extends Error {}
 
 const keyOf = (m: Pick<NewMessage, 'sender_uid' | 'client_generated_id'>) => `${m.sender_uid}\n${m.client_generated_id}`;
 
-/** Whether a retry carries the same message as the one already stored under its client_generated_id. */
+/** Whether a retry carries the same message as the one already stored under its client_generated_id (text compared as stored). */
 function sameContent(stored: Pick<MessageRow, keyof NewMessage>, wanted: NewMessage): boolean {
   return (
     stored.chat_id === wanted.chat_id &&
-    stored.message === wanted.message &&
+    stored.message === asStored(wanted.message) &&
     stored.message_type === wanted.message_type &&
     stored.format === wanted.format &&
     stored.reply_to_id === wanted.reply_to_id &&
