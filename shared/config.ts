@@ -36,6 +36,10 @@ const EnvSchema = z.object({
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
   REALTIME_OPS_PORT: port.default(3100),
+  WS_USER_MAX_SOCKETS_PER_NODE: positiveInt.default(32),
+  WS_USER_MAX_SOCKETS: positiveInt.default(64),
+  WS_FRAME_RATE_MAX: positiveInt.default(100),
+  WS_FRAME_RATE_WINDOW_SECONDS: positiveInt.default(10),
 
   WORKER_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_OPS_PORT: port.default(3200),
@@ -54,12 +58,26 @@ const EnvSchema = z.object({
   WS_TICKET_TTL_SECONDS: positiveInt.default(60),
   LOGIN_RATE_MAX: positiveInt.default(10),
   LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(60),
+  LOGIN_ADDRESS_RATE_MAX: positiveInt.default(50),
+  LOGIN_USER_FAILURE_MAX: positiveInt.default(100),
+  LOGIN_USER_FAILURE_WINDOW_SECONDS: positiveInt.default(3600),
+  LOGIN_KNOWN_ADDRESS_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   REGISTER_RATE_MAX: positiveInt.default(20),
   REGISTER_RATE_WINDOW_SECONDS: positiveInt.default(3600),
 
   GROUP_SMALL_MAX_MEMBERS: positiveInt.default(500),
   GROUP_LARGE_MAX_MEMBERS: positiveInt.default(100_000),
   MUTE_MAX_SECONDS: positiveInt.default(30 * 24 * 3600),
+
+  // Per-user abuse limits (README "Limits"): far above what an honest client does.
+  SEND_BURST_MAX: positiveInt.default(30),
+  SEND_BURST_WINDOW_SECONDS: positiveInt.default(1),
+  SEND_SUSTAINED_MAX: positiveInt.default(10_000),
+  SEND_SUSTAINED_WINDOW_SECONDS: positiveInt.default(3600),
+  FRIEND_REQUESTS_PER_DAY: positiveInt.default(200),
+  GROUP_ADDITIONS_PER_HOUR: positiveInt.default(1000),
+  UPLOADS_PER_HOUR: positiveInt.default(500),
+  UPLOAD_BYTES_PER_HOUR: positiveInt.default(20 * 1024 ** 3),
 
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
@@ -139,6 +157,9 @@ export function loadConfig(env: Env = process.env) {
       maxConnections: e.WS_MAX_CONNECTIONS,
       maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
       maxBackpressureBytes: e.WS_MAX_BACKPRESSURE_BYTES,
+      userMaxSocketsPerNode: e.WS_USER_MAX_SOCKETS_PER_NODE,
+      userMaxSockets: e.WS_USER_MAX_SOCKETS,
+      frameRate: { max: e.WS_FRAME_RATE_MAX, windowSeconds: e.WS_FRAME_RATE_WINDOW_SECONDS },
     },
     workers: {
       opsHost: e.WORKER_OPS_HOST,
@@ -153,6 +174,9 @@ export function loadConfig(env: Env = process.env) {
       refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
       wsTicketTtlSeconds: e.WS_TICKET_TTL_SECONDS,
       loginRate: { max: e.LOGIN_RATE_MAX, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+      loginAddressRate: { max: e.LOGIN_ADDRESS_RATE_MAX, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+      loginUserFailures: { max: e.LOGIN_USER_FAILURE_MAX, windowSeconds: e.LOGIN_USER_FAILURE_WINDOW_SECONDS },
+      loginKnownAddressSeconds: e.LOGIN_KNOWN_ADDRESS_DAYS * 24 * 3600,
       registerRate: { max: e.REGISTER_RATE_MAX, windowSeconds: e.REGISTER_RATE_WINDOW_SECONDS },
       internalSecret: e.INTERNAL_SECRET ?? (e.NODE_ENV === 'production' ? null : DEV_INTERNAL_SECRET),
     },
@@ -175,6 +199,14 @@ export function loadConfig(env: Env = process.env) {
     groups: {
       maxMembers: { small: e.GROUP_SMALL_MAX_MEMBERS, large: e.GROUP_LARGE_MAX_MEMBERS },
       muteMaxSeconds: e.MUTE_MAX_SECONDS,
+    },
+    limits: {
+      sendBurst: { max: e.SEND_BURST_MAX, windowSeconds: e.SEND_BURST_WINDOW_SECONDS },
+      sendSustained: { max: e.SEND_SUSTAINED_MAX, windowSeconds: e.SEND_SUSTAINED_WINDOW_SECONDS },
+      friendRequests: { max: e.FRIEND_REQUESTS_PER_DAY, windowSeconds: 24 * 3600 },
+      groupAdditions: { max: e.GROUP_ADDITIONS_PER_HOUR, windowSeconds: 3600 },
+      uploads: { max: e.UPLOADS_PER_HOUR, windowSeconds: 3600 },
+      uploadBytes: { max: e.UPLOAD_BYTES_PER_HOUR, windowSeconds: 3600 },
     },
     supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES },
   });

@@ -10,6 +10,7 @@ import { hitRateLimit, type RateLimitRule } from '../../shared/redis/rate-limit.
 import { controlJob } from '../../shared/queues/contracts.ts';
 import { enqueue } from '../../shared/queues/producer.ts';
 import type { ApiDeps } from '../deps.ts';
+import { beginLoginAttempt } from './login-limits.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 export interface IssuedToken {
@@ -53,11 +54,11 @@ export async function login(
   input: { username: string; password: string; client_type: ClientType },
   client: { ip: string; userAgent: string | undefined },
 ): Promise<IssuedToken> {
-  await enforceRateLimit(deps, 'login-ip', client.ip, deps.config.auth.loginRate);
-  await enforceRateLimit(deps, 'login-user', input.username.toLowerCase(), deps.config.auth.loginRate);
+  const attempt = await beginLoginAttempt(deps, input.username, client.ip);
   const user = await users.findUserByUsername(deps.db, input.username);
   // Unknown user and wrong password take the same time and get the same answer.
   const valid = await verifyPassword(user?.password_hash, input.password);
+  await attempt.settle(Boolean(user && valid));
   if (!user || !valid) throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
 
   await sessions.deleteExpiredSessions(deps.db, user.uid);

@@ -35,6 +35,10 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
     REALTIME_OPS_PORT: '3410',
     WORKER_OPS_PORT: '3420',
     LOGIN_RATE_MAX: '1000000',
+    LOGIN_ADDRESS_RATE_MAX: '1000000',
+    // One benchmark client sends for many users from one address at thousands a second.
+    SEND_BURST_MAX: '1000000',
+    SEND_SUSTAINED_MAX: '100000000',
     REGISTER_RATE_MAX: '1000000',
     ...overrides,
   };
