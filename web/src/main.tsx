@@ -1,2 +1,5 @@
 import { render } from 'preact';
-render(<p>hello</p>, document.getElementById('app')!);
+import { App } from './app.tsx';
+import './styles.css';
+
+render(<App />, document.getElementById('app')!);

@@ -221,7 +221,7 @@ export function Composer({ chatId, disabledReason, members, replyTo, threadRootI
             placeholder={mode === 'emote' ? 'An emote, one line' : 'Write a message (Enter sends, Shift+Enter adds a line, @ mentions)'}
             onInput={onInput}
             onKeyDown={onKeyDown}
-            role="combobox"
+            {...{ role: 'combobox' as never }}
             aria-expanded={candidates.length > 0}
             aria-controls={listId}
             aria-autocomplete="list"

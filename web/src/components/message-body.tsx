@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { Markdown } from '../lib/markdown.tsx';
+import { LazyMarkdown } from './lazy-markdown.tsx';
 import type { Message } from '../state/types.ts';
 import { userOf } from '../state/people.state.ts';
 import { Lightbox } from './lightbox.tsx';
@@ -30,7 +30,7 @@ export function MessageBody({ message }: { message: Message }) {
 }
 
 function TextBody({ message }: { message: Message }) {
-  if (message.format === 'markdown') return <Markdown text={message.message} />;
+  if (message.format === 'markdown') return <LazyMarkdown text={message.message} />;
   return <p class="plain">{withMentions(message.message, message.mentions)}</p>;
 }
 

@@ -60,7 +60,7 @@ export function ChatScreen({ chatId, threadRootId }: { chatId: string; threadRoo
     return () => {
       live = false;
     };
-  }, [groupId, changed?.groupId === groupId ? changed.at : 0]);
+  }, [groupId, changed && changed.groupId === groupId ? changed.at : 0]);
 
   // A mute ends by itself: look again when it is due.
   const myMember = members.find((m) => m.uid === profile?.uid);

@@ -2,8 +2,11 @@ import { Store } from '../lib/store.ts';
 import { client } from './client.ts';
 import type { PublicUser } from './types.ts';
 
+/** What every listing of people carries; a full public profile adds bio and link. */
+export type UserCard = Pick<PublicUser, 'uid' | 'username' | 'nickname' | 'avatar_fid'> & Partial<PublicUser>;
+
 /** Public profiles seen so far, by uid (loaded once, refreshed when the app learns of a change). */
-export const users = new Store<ReadonlyMap<string, PublicUser>>(new Map());
+export const users = new Store<ReadonlyMap<string, UserCard>>(new Map());
 /** Presence of friends, from `presence` events since this page connected. */
 export const presence = new Store<ReadonlyMap<string, 'online' | 'offline'>>(new Map());
 /** Who is typing where: chat id → uid → until (ms). */
@@ -12,17 +15,17 @@ export const typing = new Store<ReadonlyMap<string, ReadonlyMap<string, number>>
 const TYPING_SHOWN_MS = 3500;
 const loading = new Set<string>();
 
-export function rememberUsers(list: readonly PublicUser[]): void {
+export function rememberUsers(list: readonly UserCard[]): void {
   if (list.length === 0) return;
   users.update((map) => {
     const next = new Map(map);
-    for (const user of list) next.set(user.uid, { ...next.get(user.uid), ...user });
+    for (const user of list) next.set(user.uid, { ...next.get(user.uid), uid: user.uid, username: user.username, nickname: user.nickname, avatar_fid: user.avatar_fid });
     return next;
   });
 }
 
 /** The profile of `uid` if known; asks the api once otherwise (the caller renders again when it lands). */
-export function userOf(uid: string): PublicUser | undefined {
+export function userOf(uid: string): UserCard | undefined {
   const known = users.get().get(uid);
   if (!known && !loading.has(uid)) {
     loading.add(uid);

@@ -18,7 +18,11 @@ export const isSignedIn = () => client.session !== null;
 
 /** Loads what the app shows and opens the socket; called after login and on a page load with a session. */
 export async function startSession(): Promise<void> {
-  client.connect();
+  try {
+    client.connect();
+  } catch (error) {
+    console.error('could not connect', error); // the app still works over REST; the banner shows the state
+  }
   const profile = await client.users.profile();
   me.set(profile);
   await Promise.all([loadChats(), loadNotifications()]);
