@@ -12,7 +12,7 @@ import { jsonBody } from './http/json-body.ts';
 import { requestLog } from './http/request-log.ts';
 import { buildRouter } from './http/route.ts';
 import { apiRoutes } from './routes.ts';
-import { webApp } from './web/web-app.ts';
+import { pageSettings, webApp } from './web/web-app.ts';
 
 /** Paths whose bodies are streamed by their route instead of parsed as JSON. */
 const isStreamingPath = (path: string) => path === '/fserv/upload';
@@ -31,7 +31,7 @@ export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean; 
   app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
   app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));
   // Wetty Web at `/` (its routes under /app/, files under /assets/); every other path is the API's.
-  app.use(webApp(options.webAppDir));
+  app.use(webApp({ dir: options.webAppDir, settings: pageSettings(deps.config) }));
 
   for (const router of [healthRoutes(deps, isDraining), docsRoutes(apiDocument()), buildRouter(deps, apiRoutes)]) {
     app.use(router.routes());

@@ -3,7 +3,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
+import type { Config } from '../../shared/config.ts';
 import type { ApiState } from '../http/context.ts';
 
 /** Where `vite build` writes Wetty Web (the supervisor builds it when missing or stale). */
@@ -47,12 +48,26 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
+ * What the page needs to know of this deployment, as <meta> tags in index.html: where the
+ * WebSocket listens (this host, the realtime port) and how long a sender may recall a message.
+ */
+export function pageSettings(config: Pick<Config, 'realtime' | 'messages'>): (ctx: Context) => Record<string, string> {
+  return (ctx) => ({
+    'wetty-ws-url': `//${ctx.hostname}:${config.realtime.port}${config.realtime.path}`,
+    'wetty-recall-window-seconds': String(config.messages.recallWindowSeconds),
+  });
+}
+
+const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/**
  * Serves the built web app from `dir`: `index.html` for `/` and every client route (`/app/…`,
  * never cached, so a new build is picked up at once), hashed files under `/assets/` cached for a
  * year (their names change with their content), gzip when the browser takes it. Anything else
  * passes to the API; a missing build answers 503 on the app's paths with how to build it.
  */
-export function webApp(dir: string = WEB_APP_DIR): Middleware<ApiState> {
+export function webApp(options: { dir?: string; settings?: (ctx: Context) => Record<string, string> } = {}): Middleware<ApiState> {
+  const dir = options.dir ?? WEB_APP_DIR;
   const gzipCache = new Map<string, { mtimeMs: number; body: Buffer }>();
 
   return async (ctx, next) => {
@@ -80,10 +95,22 @@ export function webApp(dir: string = WEB_APP_DIR): Middleware<ApiState> {
       ctx.set('Referrer-Policy', 'no-referrer');
       ctx.set('X-Frame-Options', 'DENY');
     }
-    ctx.lastModified = info.mtime;
-    ctx.etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
     ctx.vary('Accept-Encoding');
     ctx.status = 200; // `fresh` compares validators only on a 2xx
+    if (isRoute) {
+      // The page carries this deployment's settings, so it is built per request and never cached.
+      const meta = Object.entries(options.settings?.(ctx) ?? {})
+        .map(([name, content]) => `<meta name="${escapeAttribute(name)}" content="${escapeAttribute(content)}" />`)
+        .join('');
+      const html = Buffer.from((await readFile(file, 'utf8')).replace('</head>', `${meta}</head>`));
+      if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+        ctx.set('Content-Encoding', 'gzip');
+        ctx.body = gzipSync(html);
+      } else ctx.body = html;
+      return;
+    }
+    ctx.lastModified = info.mtime;
+    ctx.etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
     if (ctx.fresh) {
       ctx.status = 304;
       return;

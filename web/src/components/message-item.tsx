@@ -7,7 +7,8 @@ import { Avatar } from './avatar.tsx';
 import { MessageBody, previewOf } from './message-body.tsx';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
-const RECALL_WINDOW_MS = 120_000;
+/** How long a sender may recall, as the api told the page (`RECALL_WINDOW_SECONDS`). */
+const RECALL_WINDOW_MS = 1000 * Number(document.querySelector<HTMLMetaElement>('meta[name="wetty-recall-window-seconds"]')?.content ?? 120);
 
 interface Props {
   message: Message;
