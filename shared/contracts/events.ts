@@ -7,10 +7,8 @@ import type { RedisKeys } from '../redis/keys.ts';
  */
 export type ServerEventName = 'on_message' | 'on_recall' | 'on_notify' | 'on_reaction' | 'on_read' | 'on_typing' | 'on_presence' | 'on_ready' | 'error';
 
-/** Instructions to realtime nodes on a user's channel; nodes act on them and never forward them. */
-export type ControlEventName = '_session_revoked' | '_membership' | '_blocks';
-
-export function encodeFrame(event: ServerEventName | ControlEventName, data: object): string {
+/** Frames to clients. Instructions to realtime nodes are declared apart, in control-events.ts. */
+export function encodeFrame(event: ServerEventName, data: object): string {
   return JSON.stringify({ event, data });
 }
 
