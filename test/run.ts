@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../shared/config.ts';
 import { dropDatabase, ensureDatabase } from '../shared/db/ensure-database.ts';
@@ -20,7 +23,18 @@ const db = createDb({ url: databaseUrl.toString(), poolMax: 2 });
 await migrateLatest(db);
 await db.destroy();
 
-const mocha = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...process.argv.slice(2)], {
+// Mocha adds test files named on the command line to the config's `spec` list; when some are named,
+// run just those (with the rest of the config).
+const args = process.argv.slice(2);
+const configArgs: string[] = [];
+if (args.some((arg) => arg.endsWith('.ts') && !arg.startsWith('-'))) {
+  const { spec: _all, ...rest } = JSON.parse(readFileSync('.mocharc.json', 'utf8')) as Record<string, unknown>;
+  const only = path.join(tmpdir(), `wetty-mocharc-${runId}.json`);
+  writeFileSync(only, JSON.stringify(rest));
+  configArgs.push('--config', only);
+}
+
+const mocha = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...configArgs, ...args], {
   stdio: 'inherit',
   env: { ...process.env, TEST_DATABASE_URL: databaseUrl.toString(), TEST_REDIS_PREFIX: redisPrefix, TEST_REDIS_URL: base.redis.url },
 });

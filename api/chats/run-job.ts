@@ -2,6 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import { AppError } from '../../shared/errors.ts';
 import type { JobContract, JobData } from '../../shared/queues/contracts.ts';
 import { enqueue } from '../../shared/queues/producer.ts';
+import { waitUntilFinished } from '../../shared/queues/wait-for-job.ts';
 import type { ApiDeps } from '../deps.ts';
 
 export type JobAnswer<T> = { done: true; value: T } | { done: false; jobId: string };
@@ -31,7 +32,7 @@ export async function runMessageJob<C extends JobContract, T>(
 ): Promise<JobAnswer<T>> {
   const job = await enqueue(deps.queues, contract, data, { ...DURABLE, jobId });
   try {
-    const value = (await job.waitUntilFinished(deps.messageEvents, deps.config.api.jobWaitMs)) as T;
+    const value = (await waitUntilFinished(deps.queues[contract.queue], job, deps.messageEvents, deps.config.api.jobWaitMs)) as T;
     return { done: true, value };
   } catch (err) {
     const refusal = parseRefusal(err);
