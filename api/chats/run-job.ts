@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import { readRefusal } from '../../shared/contracts/job-outcomes.ts';
 import type { JobContract, JobData, JobResult } from '../../shared/queues/contracts.ts';
 import { enqueue } from '../../shared/queues/producer.ts';
+import { JobFailedError, waitUntilFinished } from '../../shared/queues/wait-for-job.ts';
 import type { ApiDeps } from '../deps.ts';
 
 export type JobAnswer<T> = { done: true; value: T } | { done: false; jobId: string };
@@ -34,18 +35,15 @@ export async function runMessageJob<C extends JobContract>(
   const job = await enqueue(deps.queues, contract, data, { ...DURABLE, jobId });
   let value: unknown;
   try {
-    value = await job.waitUntilFinished(deps.messageEvents, deps.config.api.jobWaitMs);
+    value = await waitUntilFinished(deps.queues[contract.queue], job, deps.messageEvents, deps.config.api.jobWaitMs);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    if (WAIT_TIMED_OUT.test(reason)) return { done: false, jobId };
+    // The wait ran out, or Redis went away while waiting: the job is stored and runs later.
+    if (!(err instanceof JobFailedError)) return { done: false, jobId };
     // Another request for the same job may have removed it already.
     await deps.queues[contract.queue].remove(jobId).catch(() => undefined);
-    const refusal = readRefusal(reason);
+    const refusal = readRefusal(err.reason);
     if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message);
-    throw new Error(`job ${jobId} failed: ${reason}`);
+    throw err;
   }
   return { done: true, value: contract.result.parse(value) as JobResult<C> };
 }
-
-/** BullMQ's message when the wait ran out before the job finished (bullmq/src/classes/job.ts). */
-const WAIT_TIMED_OUT = /^Job wait .* timed out before finishing/;
