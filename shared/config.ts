@@ -23,6 +23,9 @@ const EnvSchema = z.object({
   API_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   API_OPS_PORT: port.default(3300),
   API_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(0),
+  // Browser pages on other origins allowed to call the api and open the WebSocket (same origin always is).
+  CORS_ORIGINS: z.string().default('').transform((v, ctx) => parseOrigins(v, ctx)),
+  CORS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
 
   OPERATOR_USER: z.string().min(1).max(64).default('operator'),
   // No default here: development and test fall back to DEV_OPERATOR_PASSWORD, production must set it.
@@ -153,6 +156,7 @@ export function loadConfig(env: Env = process.env) {
       opsPort: e.API_OPS_PORT,
       drainDelayMs: Math.round(e.API_DRAIN_DELAY_SECONDS * 1000),
     },
+    cors: { origins: e.CORS_ORIGINS, maxAgeSeconds: e.CORS_MAX_AGE_SECONDS },
     messages: { recallWindowSeconds: e.RECALL_WINDOW_SECONDS },
     operator: { user: e.OPERATOR_USER, password: e.OPERATOR_PASSWORD ?? (e.NODE_ENV === 'production' ? null : DEV_OPERATOR_PASSWORD) },
     realtime: {
@@ -251,6 +255,28 @@ export function internalSecret(config: Pick<Config, 'env' | 'auth'>): string {
     throw new ConfigError(['INTERNAL_SECRET: the development default is refused when NODE_ENV=production']);
   }
   return secret;
+}
+
+/**
+ * `CORS_ORIGINS`: comma-separated origins (`https://app.example.com`, `http://localhost:5173`), or `*`
+ * alone (any page, never with credentials). Empty: only the api's own origin.
+ */
+function parseOrigins(value: string, ctx: z.RefinementCtx): string[] {
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.includes('*') && origins.length > 1) ctx.addIssue({ code: 'custom', message: '`*` stands alone (any origin), not in a list' });
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://app.example.com (scheme, host, optional port; no path or trailing slash)` });
+    }
+  }
+  return origins;
 }
 
 function deepFreeze<T extends object>(value: T): T {
