@@ -19,9 +19,9 @@ describe('client SDK through faults (node kill, worker kill, Redis restart)', fu
   const clients: WettyClient[] = [];
 
   before(async function () {
-    this.timeout(90_000);
+    this.timeout(180_000);
     redis = await startPrivateRedis();
-    system = await startSystem({ REDIS_URL: redis.url, SUPERVISOR_WORKERS: '2', SUPERVISOR_REALTIME_NODES: '2', API_JOB_WAIT_MS: '3000' });
+    system = await startSystem({ REDIS_URL: redis.url, SUPERVISOR_WORKERS: '2', SUPERVISOR_REALTIME_NODES: '2' }, { readyTimeoutMs: 150_000 });
   });
   after(async () => {
     for (const client of clients) client.close();
