@@ -3,6 +3,7 @@ import { operatorCredentials } from '../shared/config.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './admin/queue-board.ts';
 import type { ApiDeps } from './deps.ts';
 import { apiDocument } from './docs/api-document.ts';
+import { documentCheck, type UndocumentedAnswer } from './docs/document-check.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import type { ApiState } from './http/context.ts';
 import { errorHandler, logLateError } from './http/error-handler.ts';
@@ -13,11 +14,15 @@ import { requestLog } from './http/request-log.ts';
 import { buildRouter } from './http/route.ts';
 import { apiRoutes } from './routes.ts';
 
-/** Paths whose bodies are streamed by their route instead of parsed as JSON. */
-const isStreamingPath = (path: string) => path === '/fserv/upload';
+/** Paths whose bodies are streamed by their route instead of parsed as JSON (routes declaring `rawBody`). */
+const streamingPaths = new Set(apiRoutes.filter((r) => r.rawBody).map((r) => r.path));
+const isStreamingPath = (path: string) => streamingPaths.has(path);
 
 /** Builds the Koa application: middleware in the order a request meets it, then each module's routes. */
-export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean } = {}): Koa<ApiState> {
+export function createApp(
+  deps: ApiDeps,
+  options: { isDraining?: () => boolean; onUndocumentedAnswer?: (answer: UndocumentedAnswer) => void } = {},
+): Koa<ApiState> {
   const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy });
   const isDraining = options.isDraining ?? (() => false);
   // Errors Koa sees after a response began, and those of mounted sub-applications (the queue board).
@@ -25,12 +30,17 @@ export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean }
 
   app.use(requestLog(deps.log));
   app.use(httpMetrics(deps.metrics, [QUEUE_BOARD_PATH]));
+  const document = apiDocument();
+  app.use(documentCheck(document, (answer) => {
+    deps.log.warn(answer, 'answer missing from the API document');
+    options.onUndocumentedAnswer?.(answer);
+  }));
   app.use(errorHandler(deps.log));
   // The board parses its own bodies, so it comes before the JSON body middleware.
   app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
   app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));
 
-  for (const router of [healthRoutes(deps, isDraining), docsRoutes(apiDocument()), buildRouter(deps, apiRoutes)]) {
+  for (const router of [healthRoutes(deps, isDraining), docsRoutes(document), buildRouter(deps, apiRoutes)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

@@ -103,6 +103,7 @@ export const MessageResponse = z.object({
   created_at: isoTime,
 });
 export const QueuedResponse = z.object({ status: z.literal('queued'), client_generated_id: z.string() });
+export const QueuedActionResponse = z.object({ status: z.literal('queued'), msg_id: z.string() });
 export const MessagesResponse = z.object({ messages: z.array(MessageResponse), has_more: z.boolean() });
 export const ChatsResponse = z.object({
   chats: z.array(
