@@ -56,8 +56,11 @@ describe('bad input gets a 4xx in the error shape, never a 500', function () {
       const send = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, raw: truncated, headers: { 'content-type': 'application/json', 'content-encoding': 'deflate' } });
       expect(send.status).to.equal(400);
       expect(send.body.error.code).to.equal('invalid_body');
+      const brotli = await api.http.post('/users/auth/login', { raw: JSON.stringify(login), headers: { 'content-type': 'application/json', 'content-encoding': 'br' } });
+      expect(brotli.status).to.equal(400);
+      expect(brotli.body.error.code).to.equal('invalid_body');
       const lines = capture.lines.filter((l) => l.msg === 'request' && l.status === 400);
-      expect(lines).to.have.length(2);
+      expect(lines).to.have.length(3);
       expect(capture.errors().filter((l) => l.requestId !== undefined)).to.deep.equal([]);
       expect(lines.every((l) => l.level === 30)).to.equal(true);
     });
