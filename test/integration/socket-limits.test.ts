@@ -10,6 +10,7 @@ import { SocketLimits } from '../../realtime/socket-limits.ts';
 import { uws } from '../../realtime/uws.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { testConfig } from '../support/config.ts';
+import { createGroup } from '../support/social.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 import { connectWs, type WsConnection } from '../support/ws-client.ts';
 
@@ -78,6 +79,16 @@ describe('realtime: sockets per user and frames per socket', () => {
     flooder.socket.send('ping');
     expect(await flooder.closed).to.deep.equal({ code: CloseCode.rateLimited, reason: 'frame rate limited' });
     await stillOpen(calm);
+  });
+
+  it('still relays typing to chat members, and answers typing in a chat the sender is not in with an error', async () => {
+    const [a, b] = [await signUp(api.http), await signUp(api.http)];
+    const group = await createGroup(api.http, a, [b]);
+    const [aWs, bWs] = [await connect(0, a), await connect(1, b)];
+    aWs.socket.send(JSON.stringify({ event: 'typing', data: { chat_id: group.chat_id } }));
+    expect((await bWs.waitFor((f) => f.event === 'on_typing')).data).to.deep.equal({ chat_id: group.chat_id, uid: a.uid });
+    aWs.socket.send(JSON.stringify({ event: 'typing', data: { chat_id: '987654321987' } }));
+    expect((await aWs.waitFor((f) => f.event === 'error')).data.code).to.equal('not_allowed');
   });
 
   it('counts across nodes in Redis so that a crashed node\'s sockets expire instead of staying counted', async () => {
