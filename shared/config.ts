@@ -23,6 +23,9 @@ const EnvSchema = z.object({
   API_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   API_OPS_PORT: port.default(3300),
   API_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(0),
+  // Browser pages on other origins allowed to call the api and open the WebSocket (same origin always is).
+  CORS_ORIGINS: z.string().default('').transform((v, ctx) => parseOrigins(v, ctx)),
+  CORS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
 
   OPERATOR_USER: z.string().min(1).max(64).default('operator'),
   // No default here: development and test fall back to DEV_OPERATOR_PASSWORD, production must set it.
@@ -46,6 +49,10 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(100),
   SEND_BATCH_MAX: positiveInt.default(100),
   SEND_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  OUTBOX_RELAY_AFTER_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  // Test only: a worker SIGKILLs itself right after committing a message whose text contains this.
+  FAULT_CRASH_AFTER_COMMIT: z.string().min(8).optional(),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/wetty'),
   DATABASE_POOL_MAX: positiveInt.default(10),
@@ -104,6 +111,9 @@ const EnvSchema = z.object({
       if (!e[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when FILE_STORAGE=s3' });
     }
   }
+  if (e.FAULT_CRASH_AFTER_COMMIT !== undefined && e.NODE_ENV !== 'test') {
+    ctx.addIssue({ code: 'custom', path: ['FAULT_CRASH_AFTER_COMMIT'], message: 'fault injection is for NODE_ENV=test only' });
+  }
   // Run even when other variables are bad, so one error still names every problem.
 }, { when: () => true });
 
@@ -146,6 +156,7 @@ export function loadConfig(env: Env = process.env) {
       opsPort: e.API_OPS_PORT,
       drainDelayMs: Math.round(e.API_DRAIN_DELAY_SECONDS * 1000),
     },
+    cors: { origins: e.CORS_ORIGINS, maxAgeSeconds: e.CORS_MAX_AGE_SECONDS },
     messages: { recallWindowSeconds: e.RECALL_WINDOW_SECONDS },
     operator: { user: e.OPERATOR_USER, password: e.OPERATOR_PASSWORD ?? (e.NODE_ENV === 'production' ? null : DEV_OPERATOR_PASSWORD) },
     realtime: {
@@ -166,7 +177,9 @@ export function loadConfig(env: Env = process.env) {
       opsPort: e.WORKER_OPS_PORT,
       concurrency: e.WORKER_CONCURRENCY,
       sendBatch: { maxItems: e.SEND_BATCH_MAX, maxWaitMs: e.SEND_BATCH_WAIT_MS },
+      relay: { intervalMs: e.OUTBOX_RELAY_INTERVAL_MS, afterMs: e.OUTBOX_RELAY_AFTER_MS },
     },
+    faults: { crashAfterCommit: e.FAULT_CRASH_AFTER_COMMIT ?? null },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     auth: {
@@ -242,6 +255,28 @@ export function internalSecret(config: Pick<Config, 'env' | 'auth'>): string {
     throw new ConfigError(['INTERNAL_SECRET: the development default is refused when NODE_ENV=production']);
   }
   return secret;
+}
+
+/**
+ * `CORS_ORIGINS`: comma-separated origins (`https://app.example.com`, `http://localhost:5173`), or `*`
+ * alone (any page, never with credentials). Empty: only the api's own origin.
+ */
+function parseOrigins(value: string, ctx: z.RefinementCtx): string[] {
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.includes('*') && origins.length > 1) ctx.addIssue({ code: 'custom', message: '`*` stands alone (any origin), not in a list' });
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://app.example.com (scheme, host, optional port; no path or trailing slash)` });
+    }
+  }
+  return origins;
 }
 
 function deepFreeze<T extends object>(value: T): T {
