@@ -75,7 +75,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
 
     message: (ws, message, isBinary) => {
-      if (!limits.allowFrame(ws)) return ws.end(CloseCode.rateLimited, 'frame rate limited');
+      if (!limits.allowFrame(ws)) {
+        deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.rateLimited) });
+        return ws.end(CloseCode.rateLimited, 'frame rate limited');
+      }
       if (message.byteLength > config.realtime.maxPayloadBytes) return ws.end(CloseCode.frameTooBig, 'frame too big');
       // The ArrayBuffer is only valid during this callback: decode it now.
       const text = Buffer.from(message).toString('utf8');
@@ -114,7 +117,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     limits.admit(ws, auth.uid).then(
       (admitted) => {
         if (data.closed) return track(limits.release(ws), 'releasing a socket\'s place failed');
-        if (!admitted) return ws.end(CloseCode.tooManyConnections, 'too many connections');
+        if (!admitted) {
+          deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.tooManyConnections) });
+          return ws.end(CloseCode.tooManyConnections, 'too many connections');
+        }
         if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
         data.auth = auth;
         node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));

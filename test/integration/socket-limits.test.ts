@@ -25,7 +25,7 @@ describe('realtime: sockets per user and frames per socket', () => {
   const keys = redisKeys(config.redis.prefix);
   let api: TestApi;
   let redis: Redis;
-  const nodes: { server: RealtimeServer; url: string; close(): Promise<void> }[] = [];
+  const nodes: { server: RealtimeServer; url: string; limited(code: number): Promise<number>; close(): Promise<void> }[] = [];
   const open: WsConnection[] = [];
 
   before(async () => {
@@ -35,7 +35,11 @@ describe('realtime: sockets per user and frames per socket', () => {
       const deps = await openRealtimeDeps(config, createLogger(config, 'realtime-test'), { processMetrics: false });
       const server = createRealtimeServer(deps);
       const port = uws.us_socket_local_port(await server.listen('127.0.0.1', 0));
-      nodes.push({ server, url: `ws://127.0.0.1:${port}${config.realtime.path}`, close: async () => (await server.close(), await deps.close()) });
+      const limited = async (code: number) => {
+        const metric = await deps.metrics.registry.getSingleMetric('wetty_realtime_sockets_limited_total')?.get();
+        return metric?.values.find((v) => v.labels.code === String(code))?.value ?? 0;
+      };
+      nodes.push({ server, url: `ws://127.0.0.1:${port}${config.realtime.path}`, limited, close: async () => (await server.close(), await deps.close()) });
     }
   });
   after(async () => {
@@ -60,6 +64,7 @@ describe('realtime: sockets per user and frames per socket', () => {
     await stillOpen(a1);
     await stillOpen(a2);
     await stillOpen(await connect(0, other)); // another user on the same node
+    expect(await nodes[0]?.limited(CloseCode.tooManyConnections)).to.equal(1);
 
     const b1 = await connect(1, user); // the third in all, on another node
     await stillOpen(b1);
@@ -78,6 +83,7 @@ describe('realtime: sockets per user and frames per socket', () => {
     for (let i = 0; i < 5; i++) await stillOpen(flooder);
     flooder.socket.send('ping');
     expect(await flooder.closed).to.deep.equal({ code: CloseCode.rateLimited, reason: 'frame rate limited' });
+    expect(await nodes[0]?.limited(CloseCode.rateLimited)).to.equal(1);
     await stillOpen(calm);
   });
 
