@@ -25,7 +25,9 @@ export function createApp(
   deps: ApiDeps,
   options: { isDraining?: () => boolean; webAppDir?: string; onUndocumentedAnswer?: (answer: UndocumentedAnswer) => void } = {},
 ): Koa<ApiState> {
-  const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy });
+  // Behind a proxy the client address is the one the proxy appended last to X-Forwarded-For: the
+  // entries before it come from the client, which could pick any address to dodge per-address limits.
+  const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy, maxIpsCount: 1 });
   const isDraining = options.isDraining ?? (() => false);
   // Errors Koa sees after a response began, and those of mounted sub-applications (the queue board).
   app.on('error', logLateError(deps.log));
