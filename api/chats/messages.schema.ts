@@ -97,7 +97,7 @@ export const MessageResponse = z.object({
   forwarded_from: z.string().nullable(),
   mentions: z.array(Uid),
   reactions: z.array(Reaction),
-  file: z.object({ fid: z.string(), name: z.string(), size: z.number(), mime: z.string() }).nullable(),
+  file: z.object({ fid: z.string(), name: z.string(), size: z.number(), mime: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() }).nullable(),
   remind_at: isoTime.nullable(),
   recalled: z.boolean(),
   created_at: isoTime,

@@ -2,6 +2,7 @@ import type { Processor } from '../processor.ts';
 import { controlProcessor } from './control.processor.ts';
 import { deliverNotificationsProcessor } from './deliver-notifications.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
+import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
 import { publishReadProcessor } from './publish-read.processor.ts';
 import { reactProcessor } from './react.processor.ts';
@@ -22,4 +23,5 @@ export const processors = [
   liftMuteProcessor,
   reminderProcessor,
   sweepUploadsProcessor,
+  makeThumbnailsProcessor,
 ] as readonly Processor[];
