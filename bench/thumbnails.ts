@@ -45,13 +45,14 @@ try {
     const outcome = await makeThumbnails(storage, key, MAX_PIXELS);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (outcome.state !== 'ready') throw new Error(`thumbnailing failed: ${outcome.reason}`);
-    console.log(`\n${label}: original ${kib(original.length)} (${(original.length / 1e6).toFixed(2)} MB); all ${THUMB_WIDTHS.length} widths made in ${ms.toFixed(0)} ms`);
+    console.log(`\n${label}: original ${original.length} bytes (${kib(original.length)}); all ${THUMB_WIDTHS.length} widths made in ${ms.toFixed(0)} ms`);
     for (const width of THUMB_WIDTHS) {
       const stat = await storage.stat(thumbKey(key, width));
       if (!stat) throw new Error(`no thumbnail of width ${width}`);
       const meta = await sharp(await readAll(await storage.get(thumbKey(key, width)))).metadata();
       const ratio = original.length / stat.size;
-      console.log(`  w=${width}: ${meta.width}×${meta.height} ${kib(stat.size).padStart(10)}  = ${((100 * stat.size) / original.length).toFixed(2)}% of the original (${ratio.toFixed(0)}× smaller)`);
+      const share = (100 * stat.size) / original.length;
+      console.log(`  w=${width}: ${`${meta.width}×${meta.height}`.padEnd(8)} ${String(stat.size).padStart(7)} bytes = ${share.toPrecision(2)}% of the original (${ratio.toFixed(0)}× smaller)`);
     }
   }
 } finally {
