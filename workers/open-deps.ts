@@ -29,6 +29,8 @@ export async function openWorkerDeps(
   await waitForRedis(redis);
   const keys = redisKeys(config.redis.prefix);
   const queues = createQueues(redis, config.redis.prefix);
+  // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
+  for (const queue of Object.values(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
   const deps: WorkerDeps & { close(): Promise<void> } = {
     config,
     db,

@@ -10,7 +10,7 @@ import { defineProcessor } from '../processor.ts';
  */
 export const makeThumbnailsProcessor = defineProcessor(makeThumbnailsJob, async ({ fid }, deps) => {
   const file = await findFile(deps.db, fid);
-  if (!file || !isRasterImage(file.mime)) return { state: 'skipped' };
+  if (!file || !isRasterImage(file.mime)) return { state: 'skipped' as const };
   if (file.thumb_state !== null) return { state: file.thumb_state };
   const outcome = await makeThumbnails(deps.storage, file.storage_key, deps.config.files.imageMaxPixels);
   if (outcome.state === 'failed') deps.log.info({ fid, reason: outcome.reason }, 'no thumbnails for this image');
