@@ -63,6 +63,7 @@ const EnvSchema = z.object({
 
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
+  SUPERVISOR_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 
   // Signs the internal service key (file writes by other roles) and short-lived download links.
   INTERNAL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -176,7 +177,7 @@ export function loadConfig(env: Env = process.env) {
       maxMembers: { small: e.GROUP_SMALL_MAX_MEMBERS, large: e.GROUP_LARGE_MAX_MEMBERS },
       muteMaxSeconds: e.MUTE_MAX_SECONDS,
     },
-    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES },
+    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES, readyTimeoutMs: e.SUPERVISOR_READY_TIMEOUT_SECONDS * 1000 },
   });
 }
 

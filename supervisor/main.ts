@@ -44,7 +44,7 @@ runMain('supervisor', async () => {
   const childGraceMs = config.api.drainDelayMs + 18_000;
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
-  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
+  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, config.supervisor.readyTimeoutMs)));
   log.info(
     {
       ms: Math.round(performance.now() - started),

@@ -29,7 +29,7 @@ describe('client SDK bundle in headless Chromium', function () {
   before(async function () {
     this.timeout(180_000);
     const port = await freePort();
-    system = await startSystem({ CORS_ORIGINS: `http://127.0.0.1:${port}` }, { readyTimeoutMs: 150_000 });
+    system = await startSystem({ CORS_ORIGINS: `http://127.0.0.1:${port}`, SUPERVISOR_READY_TIMEOUT_SECONDS: '150' }, { readyTimeoutMs: 170_000 });
     const { code } = await buildBrowserBundle();
     proxy = await startSameOriginProxy(system.http.baseUrl, {
       '/': { type: 'text/html', body: '<!doctype html><title>sdk</title><p>sdk test</p>' },
