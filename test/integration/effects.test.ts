@@ -140,7 +140,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1 });
   });
 
-  it('a reaction removal whose push failed succeeds with the new tally; on_reaction still reaches the chat', async () => {
+  it('a reaction removal whose push failed succeeds with the new tally, answers the same when its job runs again; on_reaction still reaches the chat', async () => {
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(api.http, a, b);
     const sent = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: cgid(), message_type: 'text', message: 'react to me' } });
@@ -149,8 +149,15 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     const channel = api.deps.keys.userChannel(a.uid);
     await listen(channel);
     const data = { uid: b.uid, chat_id: chatId, msg_id: sent.body.id, emoji: '👍', action: 'remove' as const };
-    const answer = await reactProcessor.handle(data, { ...workers.deps, redis: deadRedis }, { id: `react-test-${cgid()}` } as Job);
+    const job = { id: `react-test-${cgid()}` } as Job;
+    const answer = await reactProcessor.handle(data, { ...workers.deps, redis: deadRedis }, job);
     expect(answer).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, reactions: [] });
+    // The same job run again (recovered after a crash past its commit) answers the same, not 404.
+    expect(await reactProcessor.handle(data, workers.deps, job)).to.deep.equal(answer);
+    // Another request to remove it is refused: there is nothing left to remove.
+    const other = await reactProcessor.handle(data, workers.deps, { id: `react-test-${cgid()}` } as Job).catch((err: Error) => err);
+    expect(other).to.be.instanceOf(Error);
+    expect((other as Error).message).to.match(/not_found/);
     await relayAll();
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_reaction' && f.data.action === 'removed').length === 1, 5000);
   });
