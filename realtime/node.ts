@@ -6,6 +6,7 @@ import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
+import { reconcileSockets } from './reconcile.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { TypingThrottle } from './typing-throttle.ts';
 
@@ -30,6 +31,8 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
     for (const ws of connections.all()) connections.deliver(ws, frame);
     pushed.resyncs.inc({ reason: 'redis_resubscribed' });
+    // Control events published while the subscription was down never arrive: re-read their outcome.
+    reconcileSockets(deps, connections, subscriptions).catch((err: unknown) => log.error({ err }, 'could not re-check sockets after resubscribing'));
   });
 
   function onChannelMessage(channel: string, message: string): void {
