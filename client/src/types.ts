@@ -118,6 +118,13 @@ export interface ClientEvents {
 
 export type ClientEventName = keyof ClientEvents;
 
+/** The part of the Web Storage API the localStorage adapters use (`localStorage`, `sessionStorage`, or a stand-in). */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
 /** A WebSocket constructor (the platform's, or `ws` on Node without a global one). */
 export type WebSocketConstructor = new (url: string) => WebSocket;
 

@@ -1,4 +1,4 @@
-import { encodeFrame } from '../../shared/contracts/events.ts';
+import { encodeFrame, type ServerFrames } from '../../shared/contracts/events.ts';
 import { addReaction, findMessage, reactionsFor, removeReaction } from '../../shared/db/repositories/messages.repository.ts';
 import { reactJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
@@ -13,7 +13,7 @@ export const reactProcessor = defineProcessor(reactJob, async (data, deps) => {
   if (data.action === 'add') await addReaction(deps.db, message.id, data.uid, data.emoji);
   else if (!(await removeReaction(deps.db, message.id, data.uid, data.emoji))) return refuseJob(404, 'not_found', 'You have no such reaction');
   const reactions = (await reactionsFor(deps.db, [message.id])).get(message.id) ?? [];
-  const event = { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), uid: data.uid, emoji: data.emoji, action: data.action === 'add' ? 'added' : 'removed', reactions };
+  const event: ServerFrames['on_reaction'] = { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), uid: data.uid, emoji: data.emoji, action: data.action === 'add' ? 'added' : 'removed', reactions };
   await publishToChats(deps, [{ chatId: message.chat_id, actorUid: data.uid, frame: encodeFrame('on_reaction', event) }]);
   return { chat_id: message.chat_id, msg_id: message.id, reactions };
 });

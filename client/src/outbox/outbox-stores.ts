@@ -1,4 +1,4 @@
-import type { OutboxEntry, OutboxStore } from '../types.ts';
+import type { OutboxEntry, OutboxStore, StorageLike } from '../types.ts';
 
 /** Keeps unsent messages in memory (the default). */
 export function memoryOutboxStore(): OutboxStore {
@@ -11,7 +11,7 @@ export function memoryOutboxStore(): OutboxStore {
 }
 
 /** Keeps unsent messages in `localStorage` under `key` (browsers), so they are sent after a reload. */
-export function localStorageOutboxStore(key = 'wetty.outbox', storage: Storage = globalThis.localStorage): OutboxStore {
+export function localStorageOutboxStore(key = 'wetty.outbox', storage: StorageLike = (globalThis as unknown as { localStorage: StorageLike }).localStorage): OutboxStore {
   const read = (): Record<string, OutboxEntry> => {
     try {
       const value = JSON.parse(storage.getItem(key) ?? '{}') as unknown;

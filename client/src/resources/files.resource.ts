@@ -28,7 +28,7 @@ export function filesResource(context: FilesContext) {
       const name = options.name ?? (typeof (blob as { name?: unknown }).name === 'string' ? (blob as File).name : 'file');
       const url = context.url(`/fserv/upload?name=${encodeURIComponent(name)}`);
       const token = context.token();
-      return typeof XMLHttpRequest === 'function' ? uploadWithXhr(url, token, blob, options) : uploadWithFetch(context.fetch, url, token, blob, options);
+      return typeof xhrConstructor() === 'function' ? uploadWithXhr(url, token, blob, options) : uploadWithFetch(context.fetch, url, token, blob, options);
     },
     /** A signed path (relative to the api's base URL) that downloads the file without a token for 5 minutes. */
     link: (fid: string) => request(context, fid),
@@ -62,9 +62,28 @@ async function uploadWithFetch(fetchImpl: typeof fetch, url: string, token: stri
   return (await response.json()) as UploadedFile;
 }
 
+/** The parts of XMLHttpRequest an upload uses (browsers have it; Node does not). */
+interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  onload: (() => void) | null;
+  status: number;
+  responseText: string;
+  getAllResponseHeaders(): string;
+  abort(): void;
+  send(body: Blob): void;
+}
+
+const xhrConstructor = () => (globalThis as { XMLHttpRequest?: new () => XhrLike }).XMLHttpRequest;
+
 function uploadWithXhr(url: string, token: string | undefined, blob: Blob, options: UploadOptions): Promise<UploadedFile> {
   return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
+    const Xhr = xhrConstructor();
+    if (!Xhr) return reject(new WettyError(0, 'network_error', 'XMLHttpRequest is not available'));
+    const xhr = new Xhr();
     xhr.open('POST', url);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);

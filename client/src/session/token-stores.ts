@@ -1,4 +1,4 @@
-import type { Session, TokenStore } from '../types.ts';
+import type { Session, StorageLike, TokenStore } from '../types.ts';
 
 /** Keeps the session in memory only (the default): it ends with the page or process. */
 export function memoryTokenStore(): TokenStore {
@@ -7,7 +7,7 @@ export function memoryTokenStore(): TokenStore {
 }
 
 /** Keeps the session in `localStorage` under `key` (browsers), so a reload stays signed in. */
-export function localStorageTokenStore(key = 'wetty.session', storage: Storage = globalThis.localStorage): TokenStore {
+export function localStorageTokenStore(key = 'wetty.session', storage: StorageLike = (globalThis as unknown as { localStorage: StorageLike }).localStorage): TokenStore {
   return {
     load: () => {
       try {
