@@ -5,10 +5,18 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { seriousViolations } from '../support/axe.ts';
+import { seriousViolations } from './axe.ts';
 import { launchChromium, newPerson, screenshot } from '../support/chromium.ts';
 import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
 import { logIn } from '../support/users.ts';
+
+// Functions passed to page.evaluate run in the page: its globals, typed loosely here (the test
+// project has no DOM library, as the rest of the code runs in Node).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const localStorage: any;
+declare const MutationObserver: any;
 
 /**
  * Wetty Web in real headless Chromium against the whole system (`npm start`'s supervisor, api,
@@ -87,7 +95,7 @@ describe('Wetty Web (Chromium)', function () {
       await page.waitForURL('**/app/chats');
       await page.locator(`[data-me="${username}"]`).waitFor();
       const clientTypes = await page.evaluate(() =>
-        Object.values({ ...localStorage }).flatMap((value) => {
+        (Object.values({ ...localStorage }) as string[]).flatMap((value) => {
           try {
             const parsed = JSON.parse(value) as { clientType?: string };
             return parsed.clientType ? [parsed.clientType] : [];
@@ -173,9 +181,9 @@ describe('Wetty Web (Chromium)', function () {
     const { alice, bob } = people;
     const file = await testImage();
     await alice.page.evaluate(() => {
-      const seen = ((window as unknown as { uploadSeen: { shown: boolean; max: number; total: number } }).uploadSeen = { shown: false, max: 0, total: 0 });
+      const seen = (window.uploadSeen = { shown: false, max: 0, total: 0 });
       new MutationObserver(() => {
-        const bar = document.querySelector<HTMLProgressElement>('[data-upload] progress');
+        const bar = document.querySelector('[data-upload] progress');
         if (!bar) return;
         seen.shown = true;
         seen.max = Math.max(seen.max, bar.value);
@@ -185,8 +193,8 @@ describe('Wetty Web (Chromium)', function () {
     await alice.page.locator('input[type="file"]').first().setInputFiles(file);
     const bobThumb = bob.page.locator('img[data-thumb]').last();
     await bobThumb.waitFor();
-    await waitFor(async () => (await bobThumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)) === true, 10_000);
-    const seen = await alice.page.evaluate(() => (window as unknown as { uploadSeen: { shown: boolean; max: number; total: number } }).uploadSeen);
+    await waitFor(async () => (await bobThumb.evaluate((img: any) => img.complete && img.naturalWidth > 0)) === true, 10_000);
+    const seen: { shown: boolean; max: number; total: number } = await alice.page.evaluate(() => window.uploadSeen);
     expect(seen.shown, 'the progress bar was shown').to.equal(true);
     expect(seen.total).to.be.greaterThan(0);
     await alice.page.locator('img[data-thumb]').last().waitFor();
@@ -331,7 +339,7 @@ describe('Wetty Web (Chromium)', function () {
 /** Alice sends what her box holds; the time until Bob's page shows it. */
 async function measureRender(sender: Page, receiver: Page, text: string): Promise<number> {
   await receiver.evaluate((wanted) => {
-    (window as unknown as { rendered: Promise<number> }).rendered = new Promise<number>((resolve) => {
+    window.rendered = new Promise<number>((resolve) => {
       const observer = new MutationObserver(() => {
         for (const item of document.querySelectorAll('li.msg')) {
           if (item.textContent?.includes(wanted)) {
@@ -345,10 +353,10 @@ async function measureRender(sender: Page, receiver: Page, text: string): Promis
   }, text);
   const clicked = await sender.evaluate(() => {
     const at = performance.timeOrigin + performance.now();
-    document.querySelector<HTMLButtonElement>('.chat-main button[type="submit"]')?.click();
+    document.querySelector('.chat-main button[type="submit"]')?.click();
     return at;
   });
-  const rendered = await receiver.evaluate(() => (window as unknown as { rendered: Promise<number> }).rendered);
+  const rendered: number = await receiver.evaluate(() => window.rendered);
   return rendered - clicked;
 }
 
