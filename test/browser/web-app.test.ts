@@ -4,7 +4,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
+import { pino } from 'pino';
 import sharp from 'sharp';
+import { ensureWebApp } from '../../supervisor/build-web-app.ts';
 import { seriousViolations } from './axe.ts';
 import { launchChromium, newPerson, screenshot } from '../support/chromium.ts';
 import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
@@ -34,6 +36,8 @@ describe('Wetty Web (Chromium)', function () {
 
   before(async function () {
     this.timeout(240_000);
+    // Built here rather than by the supervisor, so a slow build does not count against its start.
+    expect(await ensureWebApp(pino({ level: 'silent' }))).to.be.oneOf(['fresh', 'built']);
     system = await startSystem({}, { readyTimeoutMs: 150_000 });
     baseUrl = system.http.baseUrl;
     browser = await launchChromium();
