@@ -5,6 +5,7 @@ import type { ApiDeps } from './deps.ts';
 import { apiDocument } from './docs/api-document.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import type { ApiState } from './http/context.ts';
+import { crossOrigin } from './http/cors.ts';
 import { errorHandler, logLateError } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { httpMetrics } from './http/http-metrics.ts';
@@ -27,6 +28,7 @@ export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean; 
   app.use(requestLog(deps.log));
   app.use(httpMetrics(deps.metrics, [QUEUE_BOARD_PATH]));
   app.use(errorHandler(deps.log));
+  app.use(crossOrigin(deps.config.cors, deps.config.cors.maxAgeSeconds));
   // The board parses its own bodies, so it comes before the JSON body middleware.
   app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
   app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));

@@ -2,7 +2,7 @@ import { internalSecret, loadConfig, operatorCredentials } from '../shared/confi
 import { ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
-import { createLogger } from '../shared/logger.ts';
+import { announcer, createLogger } from '../shared/logger.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
 import { ensureWebApp } from './build-web-app.ts';
 import { ChildProcessRunner, type ChildSpec } from './child-process-runner.ts';
@@ -49,7 +49,8 @@ runMain('supervisor', async () => {
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
   await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
-  log.info(
+  // Printed whatever LOG_LEVEL is: an operator always learns where the system listens.
+  announcer(log).info(
     {
       ms: Math.round(performance.now() - started),
       api: `http://${config.api.host}:${config.api.port}`,

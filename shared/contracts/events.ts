@@ -9,12 +9,8 @@ import type { RedisKeys } from '../redis/keys.ts';
  */
 export type { ServerEventName, ServerFrames } from '../../client/src/protocol/frames.ts';
 
-/** Instructions to realtime nodes on a user's channel; nodes act on them and never forward them. */
-export type ControlEventName = '_session_revoked' | '_membership' | '_blocks';
-
-export function encodeFrame<E extends ServerEventName>(event: E, data: ServerFrames[E]): string;
-export function encodeFrame(event: ControlEventName, data: object): string;
-export function encodeFrame(event: ServerEventName | ControlEventName, data: object): string {
+/** Frames to clients, typed by the protocol. Instructions to realtime nodes are declared apart, in control-events.ts. */
+export function encodeFrame<E extends ServerEventName>(event: E, data: ServerFrames[E]): string {
   return JSON.stringify({ event, data });
 }
 

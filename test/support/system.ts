@@ -123,7 +123,7 @@ export interface RunningRole {
 }
 
 /** Runs one role's composition root alone (as in production), and waits until `readyUrl` answers 200. */
-export async function spawnRole(entry: string, env: Env, readyUrl: string): Promise<RunningRole> {
+export async function spawnRole(entry: string, env: Env, readyUrl: string, timeoutMs = 30_000): Promise<RunningRole> {
   const role = spawnTs(entry, env);
   const ready = async () => {
     try {
@@ -133,7 +133,7 @@ export async function spawnRole(entry: string, env: Env, readyUrl: string): Prom
     }
   };
   await Promise.race([
-    waitFor(ready, 30_000, 100),
+    waitFor(ready, timeoutMs, 100),
     role.exited.then((code) => {
       throw new Error(`${entry} exited with ${code} before it was ready:\n${role.output()}`);
     }),

@@ -259,7 +259,7 @@ export interface RouteTable {
       status: "pending" | "accepted";
       chat_id?: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** List my friends */
   "GET /friend": {
@@ -595,7 +595,7 @@ export interface RouteTable {
         code: "not_found" | "blocked";
       }>;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Join an open group or apply to an approval group */
   "POST /group/{group_id}/members/apply": {
@@ -924,7 +924,7 @@ export interface RouteTable {
       recalled: boolean;
       created_at: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Mark the chat read up to a seq */
   "POST /chats/{chat_id}/read": {
@@ -1005,7 +1005,7 @@ export interface RouteTable {
       mime: string;
       sha256: string;
     };
-    errorCode: "invalid_input" | "invalid_multipart" | "length_required" | "no_file" | "payload_too_large" | "too_many_files" | "unauthorized" | "unavailable" | "unsupported_media_type" | "upload_aborted" | "upload_too_slow";
+    errorCode: "invalid_input" | "invalid_multipart" | "length_required" | "no_file" | "payload_too_large" | "rate_limited" | "too_many_files" | "unauthorized" | "unavailable" | "unsupported_media_type" | "upload_aborted" | "upload_too_slow";
   };
   /** A download URL that works without a token for a few minutes */
   "GET /fserv/link/{fid}": {

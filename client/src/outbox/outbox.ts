@@ -22,6 +22,8 @@ export interface OutboxOptions {
 
 interface Live {
   entry: OutboxEntry;
+  /** The api answered 202: queued; the chat's next entry may go while this one is confirmed. */
+  accepted?: boolean;
   pending: PendingMessage;
   resolve(result: SendResult): void;
 }
@@ -37,7 +39,8 @@ const isRefusal = (error: WettyError) => error.status >= 400 && error.status < 5
 
 /**
  * The optimistic outbox. `send` returns at once with a pending entry and its `client_generated_id`;
- * entries of one chat go out one at a time in the order sent (so their seqs follow that order).
+ * entries of one chat go out one at a time in the order sent (so their seqs follow that order) until
+ * the api has taken each (201 stored, or 202 queued: then the next may go).
  * Network failures, 5xx, 429 and 401 (until a fresh token) are retried with the same id — the api
  * answers a retry with the stored message — and a 202 waits for the echo (`on_message` with this id,
  * or `send_failed`) before asking again. Refusals (400/403/404/409) fail the entry with their code.
@@ -145,12 +148,15 @@ export class Outbox {
     this.running.add(chatId);
     this.deliver(live).finally(() => {
       this.running.delete(chatId);
-      if (this.queues.get(chatId)?.[0] === id && live.entry.status !== 'pending') this.queues.get(chatId)?.shift();
+      if (this.queues.get(chatId)?.[0] === id && (live.entry.status !== 'pending' || live.accepted)) this.queues.get(chatId)?.shift();
       this.pump(chatId);
     });
   }
 
-  /** Tries one entry until it settles, or until sending pauses. */
+  /**
+   * Tries one entry until the api stores it, refuses it, or accepts it for later (202): from then
+   * on the next entry of the chat may go, and this one is confirmed in the background.
+   */
   private async deliver(live: Live): Promise<void> {
     let failures = 0;
     while (live.entry.status === 'pending' && !this.paused) {
@@ -159,11 +165,9 @@ export class Outbox {
         const answer = await this.hooks.post(live.entry.chatId, live.entry.body);
         if (live.entry.status !== 'pending') return;
         if (answer.status === 201) return this.settle(live, { ok: true, message: answer.message });
-        const outcome = await this.waitForEcho(live.entry.clientGeneratedId);
-        if (live.entry.status !== 'pending') return;
-        if (outcome && 'message' in outcome) return this.settle(live, { ok: true, message: outcome.message });
-        if (outcome) return this.settle(live, { ok: false, error: new WettyError(403, outcome.code, `The send was refused: ${outcome.code}`) });
-        // No echo in time: ask again with the same id (the api answers the stored message).
+        live.accepted = true;
+        void this.confirm(live);
+        return;
       } catch (error) {
         if (live.entry.status !== 'pending') return;
         const failure = error instanceof WettyError ? error : new WettyError(0, 'network_error', String(error));
@@ -172,6 +176,30 @@ export class Outbox {
         const delay = Math.max(fullJitterDelay(failures, this.options.baseMs ?? 250, this.options.maxMs ?? 10_000), (failure.retryAfter ?? 0) * 1000);
         this.persist(live.entry);
         await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** A queued (202) entry: wait for its echo or `send_failed`; without either in time, ask again with the same id. */
+  private async confirm(live: Live): Promise<void> {
+    let failures = 0;
+    while (live.entry.status === 'pending') {
+      const outcome = await this.waitForEcho(live.entry.clientGeneratedId);
+      if (live.entry.status !== 'pending') return;
+      if (outcome && 'message' in outcome) return this.settle(live, { ok: true, message: outcome.message });
+      if (outcome) return this.settle(live, { ok: false, error: new WettyError(403, outcome.code, `The send was refused: ${outcome.code}`) });
+      if (this.paused) continue;
+      try {
+        live.entry.attempts += 1;
+        const answer = await this.hooks.post(live.entry.chatId, live.entry.body);
+        if (answer.status === 201) return this.settle(live, { ok: true, message: answer.message });
+        failures = 0;
+      } catch (error) {
+        if (live.entry.status !== 'pending') return;
+        const failure = error instanceof WettyError ? error : new WettyError(0, 'network_error', String(error));
+        if (isRefusal(failure)) return this.settle(live, { ok: false, error: failure });
+        failures += 1;
+        await new Promise((resolve) => setTimeout(resolve, fullJitterDelay(failures, this.options.baseMs ?? 250, this.options.maxMs ?? 10_000)));
       }
     }
   }
