@@ -6,7 +6,9 @@ import { createLogger } from '../shared/logger.ts';
 import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
 import { closeHttpServer } from '../shared/process/close-http-server.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { forwardingKey } from '../shared/auth/forwarding-key.ts';
 import { createApp } from './app.ts';
+import { attachUpgradeProxy } from './realtime/upgrade-proxy.ts';
 import { openApiDeps } from './deps.ts';
 
 const REQUEST_GRACE_MS = 10_000;
@@ -23,6 +25,14 @@ runMain('api', async () => {
   const app = createApp(deps, { isDraining: () => draining });
   const server: Server = app.listen(config.api.port, config.api.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  // The WebSocket on the api's own origin: upgrades on WS_PATH are passed to the realtime nodes.
+  const wsProxy = attachUpgradeProxy(server, {
+    path: config.realtime.path,
+    target: { host: config.realtime.host, port: config.realtime.port },
+    forwardingKey: forwardingKey(internalSecret(config)),
+    trustProxy: config.api.trustProxy,
+    log,
+  });
   // Metrics and health on a port of their own, never served to clients.
   const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });
   await listenOps(ops, config.api.opsHost, config.api.opsPort);
@@ -35,6 +45,7 @@ runMain('api', async () => {
       // finish every request in progress; only then release connections.
       draining = true;
       if (config.api.drainDelayMs > 0) await sleep(config.api.drainDelayMs);
+      wsProxy.close();
       await closeHttpServer(server, REQUEST_GRACE_MS);
       log.info('in-flight requests finished');
       ops.close();
