@@ -1,9 +1,12 @@
+import { forwardingKey } from '../shared/auth/forwarding-key.ts';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
 import { checkReadiness } from '../shared/health.ts';
-import { authenticateUpgrade, type UpgradeCredentials } from './authenticate-upgrade.ts';
+import { authenticateUpgrade, currentSessionExpiry, type UpgradeCredentials } from './authenticate-upgrade.ts';
 import type { Socket, SocketData } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createRealtimeNode } from './node.ts';
+import { pingIntervalMs, startSocketSweep } from './socket-sweep.ts';
+import { readUpgradeSource } from './upgrade-source.ts';
 import { uws, type HttpResponse, type TemplatedApp, type us_listen_socket } from './uws.ts';
 
 export interface RealtimeServer {
@@ -25,12 +28,15 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const authenticating = new Set<Socket>();
   let draining = false;
   const app = uws.App();
+  const idleMs = config.realtime.idleTimeoutSeconds * 1000;
+  const trustedForwardingKey = config.auth.internalSecret === null ? null : forwardingKey(config.auth.internalSecret);
 
   app.ws<SocketData>(config.realtime.path, {
     // uWS drops a connection over its own limit without a close frame; keep that as a hard ceiling
     // and close politely with 1009 at the configured limit.
     maxPayloadLength: config.realtime.maxPayloadBytes * 4,
-    idleTimeout: config.realtime.idleTimeoutSeconds,
+    // Only a backstop: the sweep closes idle sockets first, with 4005 and a reason (uWS closes without a frame).
+    idleTimeout: Math.min(960, config.realtime.idleTimeoutSeconds + 8),
     maxBackpressure: config.realtime.maxBackpressureBytes,
     sendPingsAutomatically: false,
 
@@ -44,8 +50,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         token: req.getQuery('token') ?? '',
         ticket: req.getQuery('ticket') ?? '',
       };
-      const data: SocketData = { credentials, closed: false };
-      if (draining) data.refusal = { code: CloseCode.nodeRestarting, reason: 'node restarting' };
+      const source = readUpgradeSource(res, req, config.cors, trustedForwardingKey);
+      const data: SocketData = { credentials, origin: source.origin, clientAddress: source.clientAddress, lastHeardAt: Date.now(), closed: false };
+      if (source.originRefused) data.refusal = { code: CloseCode.originNotAllowed, reason: 'origin not allowed' };
+      else if (draining) data.refusal = { code: CloseCode.nodeRestarting, reason: 'node restarting' };
       // Sockets still authenticating count too, so a burst of handshakes cannot push a node past its cap.
       else if (connections.size + authenticating.size >= config.realtime.maxConnections) data.refusal = { code: CloseCode.nodeFull, reason: 'node full' };
       res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
@@ -56,13 +64,17 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       if (data.refusal) return ws.end(data.refusal.code, data.refusal.reason);
       authenticating.add(ws);
       authenticateUpgrade(deps, data.credentials).then(
-        (auth) => {
+        (verdict) => {
           authenticating.delete(ws);
           if (data.closed) return;
           if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
-          if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
+          if (verdict.kind === 'expired') return ws.end(CloseCode.sessionExpired, 'session expired');
+          if (verdict.kind !== 'ok') return ws.end(CloseCode.badToken, 'invalid token');
+          const { auth, sessionExpiresAt } = verdict;
           data.auth = auth;
-          node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+          data.sessionExpiresAt = sessionExpiresAt.getTime();
+          const ready = { ping_interval_ms: pingIntervalMs(idleMs), idle_timeout_ms: idleMs, session_expires_at: sessionExpiresAt.toISOString() };
+          node.connected(ws, auth.uid, ready).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
           deps.metrics.realtime.socketsConnected.set(connections.size);
         },
         (err: unknown) => {
@@ -74,6 +86,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
 
     message: (ws, message, isBinary) => {
+      ws.getUserData().lastHeardAt = Date.now();
       if (message.byteLength > config.realtime.maxPayloadBytes) return ws.end(CloseCode.frameTooBig, 'frame too big');
       // The ArrayBuffer is only valid during this callback: decode it now.
       const text = Buffer.from(message).toString('utf8');
@@ -91,6 +104,14 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       );
     },
 
+    // Protocol-level pings and pongs (non-browser clients) count as activity too.
+    ping: (ws) => {
+      ws.getUserData().lastHeardAt = Date.now();
+    },
+    pong: (ws) => {
+      ws.getUserData().lastHeardAt = Date.now();
+    },
+
     close: (ws) => {
       const data = ws.getUserData();
       data.closed = true;
@@ -104,6 +125,25 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       cleanups.add(cleanup);
       deps.metrics.realtime.socketsConnected.set(connections.size);
     },
+  });
+
+  // Idle sockets close with 4005; at its session's expiry a socket is checked for a refresh, else closed with 4002.
+  const sweep = startSocketSweep(() => connections.all(), { idleMs }, (ws) => {
+    const data = ws.getUserData();
+    if (!data.auth) return;
+    data.checkingSession = true;
+    currentSessionExpiry(deps, data.auth).then(
+      (expiresAt) => {
+        data.checkingSession = false;
+        if (data.closed) return;
+        if (expiresAt) data.sessionExpiresAt = expiresAt.getTime();
+        else ws.end(CloseCode.sessionExpired, 'session expired');
+      },
+      (err: unknown) => {
+        data.checkingSession = false; // asked again at the next sweep
+        log.error({ err }, 'checking a session\'s expiry failed');
+      },
+    );
   });
 
   const json = (res: HttpResponse, status: string, body: unknown): void => {
@@ -135,6 +175,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     isDraining: () => draining,
     close: async () => {
       draining = true;
+      sweep.stop();
       for (const socket of listenSockets) uws.us_listen_socket_close(socket);
       for (const ws of [...connections.all(), ...authenticating]) ws.end(CloseCode.nodeRestarting, 'node restarting');
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.
