@@ -71,7 +71,7 @@ describe('Wetty Web (Chromium)', function () {
     expect(page.headers.get('cache-control')).to.equal('no-cache');
     expect(page.headers.get('content-security-policy')).to.include("script-src 'self'");
     const html = await page.text();
-    expect(html).to.include('name="wetty-ws-url"');
+    expect(html).to.include('<meta name="wetty-recall-window-seconds" content="120" />');
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).to.be.a('string');
     const js = await fetch(`${baseUrl}${asset}`, { headers: { 'accept-encoding': 'gzip' } });
