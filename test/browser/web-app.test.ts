@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { ensureWebApp } from '../../supervisor/build-web-app.ts';
@@ -30,7 +30,7 @@ describe('Wetty Web (Chromium)', function () {
   let system: RunningSystem;
   let browser: Browser;
   let baseUrl: string;
-  const people: Record<'alice' | 'bob' | 'carol', { page: Page; errors: string[]; username: string; password: string }> = {} as never;
+  const people: Record<'alice' | 'bob' | 'carol', { context: BrowserContext; page: Page; errors: string[]; username: string; password: string }> = {} as never;
   const latencies: number[] = [];
   let directChatId = '';
 
@@ -179,6 +179,32 @@ describe('Wetty Web (Chromium)', function () {
     // Bob sees that Alice read it.
     await bob.page.locator('.seen').waitFor();
     await screenshot(bob.page, 'chat');
+  });
+
+  it('measures the chat screen’s time to interactive (printed, not asserted)', async () => {
+    const { alice } = people;
+    const times: number[] = [];
+    // Interactive: the history is on screen and the composer takes input, as the page itself sees it.
+    await alice.context.addInitScript(() => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('li.msg[data-seq]') && document.querySelector('.chat-main textarea')) {
+          window.interactiveAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, { subtree: true, childList: true }));
+    });
+    const cdp = await alice.context.newCDPSession(alice.page);
+    for (let i = 0; i < 3; i++) {
+      await cdp.send('Network.clearBrowserCache'); // cold: every asset downloaded again
+      await alice.page.goto(`/app/chats/${directChatId}`);
+      await alice.page.locator('li.msg[data-seq]').first().waitFor();
+      await alice.page.getByLabel('Message', { exact: true }).waitFor();
+      times.push(await alice.page.evaluate(() => window.interactiveAt as number));
+    }
+    await cdp.detach();
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(`      chat screen time to interactive (cold cache): median ${sorted[1]?.toFixed(0)} ms of ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
   });
 
   it('an image upload shows progress, then a thumbnail on both sides that opens in a lightbox', async () => {
