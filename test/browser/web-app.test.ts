@@ -26,7 +26,7 @@ declare const MutationObserver: any;
  * The steps share one system and build on each other, like a person's session.
  */
 describe('Wetty Web (Chromium)', function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
   let system: RunningSystem;
   let browser: Browser;
   let baseUrl: string;
@@ -35,10 +35,10 @@ describe('Wetty Web (Chromium)', function () {
   let directChatId = '';
 
   before(async function () {
-    this.timeout(240_000);
+    this.timeout(300_000);
     // Built here rather than by the supervisor, so a slow build does not count against its start.
     expect(await ensureWebApp(pino({ level: 'silent' }))).to.be.oneOf(['fresh', 'built']);
-    system = await startSystem({}, { readyTimeoutMs: 150_000 });
+    system = await startSystem({ SUPERVISOR_READY_TIMEOUT_SECONDS: '170' }, { readyTimeoutMs: 180_000 });
     baseUrl = system.http.baseUrl;
     browser = await launchChromium();
     for (const name of ['alice', 'bob', 'carol'] as const) {
@@ -346,8 +346,8 @@ describe('Wetty Web (Chromium)', function () {
       await box.fill(text);
       await box.press('Enter');
     }
-    await bob.page.locator('[data-connection="ready"]').waitFor({ timeout: 40_000 });
-    await waitFor(async () => (await bob.page.locator('li.msg', { hasText: texts.at(-1)! }).count()) === 1, 20_000);
+    await bob.page.locator('[data-connection="ready"]').waitFor({ timeout: 120_000 });
+    await waitFor(async () => (await bob.page.locator('li.msg', { hasText: texts.at(-1)! }).count()) === 1, 60_000);
     const shown = await bob.page.locator('li.msg[data-seq]').evaluateAll((items) => items.map((item) => ({ seq: Number(item.getAttribute('data-seq')), text: item.textContent ?? '' })));
     for (const text of texts) expect(shown.filter((m) => m.text.includes(text)), text).to.have.length(1);
     const positions = texts.map((text) => shown.findIndex((m) => m.text.includes(text)));

@@ -14,8 +14,8 @@ describe('Wetty Web session expiry (Chromium)', function () {
   let browser: Browser;
 
   before(async function () {
-    this.timeout(240_000);
-    system = await startSystem({ WEB_TOKEN_TTL_SECONDS: '3' }, { readyTimeoutMs: 150_000 });
+    this.timeout(300_000);
+    system = await startSystem({ WEB_TOKEN_TTL_SECONDS: '3', SUPERVISOR_READY_TIMEOUT_SECONDS: '170' }, { readyTimeoutMs: 180_000 });
     browser = await launchChromium();
   });
 

@@ -31,6 +31,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** A context (its own storage: one signed-in person) whose page errors are collected for the test to check. */
 export async function newPerson(browser: Browser, baseUrl: string, viewport = { width: 1100, height: 760 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport });
+  context.setDefaultTimeout(45_000); // generous for a busy CI machine; a healthy run waits a fraction of it
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
