@@ -158,7 +158,7 @@ describe('Wetty Web (Chromium)', function () {
     // Raw HTML is refused by the api: the send fails and offers retry.
     await alice.page.locator('[data-pending="failed"]').waitFor();
     await alice.page.getByRole('button', { name: 'Discard' }).click();
-    await aliceBox.fill('**bold** and `code` and [a link](https://example.com) and <b>');
+    await aliceBox.fill('**bold** and `code` and [a link](https://example.com), as 1 < 2');
     await aliceBox.press('Enter');
     const strong = bobTimeline.locator('.md strong', { hasText: 'bold' });
     await strong.waitFor();
@@ -332,8 +332,8 @@ describe('Wetty Web (Chromium)', function () {
     const { alice, bob } = people;
     await alice.page.goto(`/app/chats/${directChatId}`);
     await bob.page.goto(`/app/chats/${directChatId}`);
-    await bob.page.locator('[data-connection="ready"]').waitFor();
-    await alice.page.locator('[data-connection="ready"]').waitFor();
+    await bob.page.locator('[data-connection="ready"]').waitFor({ state: 'attached' });
+    await alice.page.locator('[data-connection="ready"]').waitFor({ state: 'attached' });
 
     const realtime = realtimePid(system);
     process.kill(realtime, 'SIGKILL');
@@ -346,7 +346,7 @@ describe('Wetty Web (Chromium)', function () {
       await box.fill(text);
       await box.press('Enter');
     }
-    await bob.page.locator('[data-connection="ready"]').waitFor({ timeout: 120_000 });
+    await bob.page.locator('[data-connection="ready"]').waitFor({ state: 'attached', timeout: 120_000 });
     await waitFor(async () => (await bob.page.locator('li.msg', { hasText: texts.at(-1)! }).count()) === 1, 60_000);
     const shown = await bob.page.locator('li.msg[data-seq]').evaluateAll((items) => items.map((item) => ({ seq: Number(item.getAttribute('data-seq')), text: item.textContent ?? '' })));
     for (const text of texts) expect(shown.filter((m) => m.text.includes(text)), text).to.have.length(1);
