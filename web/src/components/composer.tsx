@@ -195,7 +195,7 @@ export function Composer({ chatId, disabledReason, members, replyTo, threadRootI
         <label class="visually-hidden" for={`mode-${ids}`}>
           Message kind
         </label>
-        <select id={`mode-${ids}`} value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as Mode)} style="width:auto">
+        <select id={`mode-${ids}`} value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as Mode)}>
           <option value="text">Text</option>
           <option value="markdown">Markdown</option>
           <option value="emote">Emote</option>
