@@ -218,7 +218,7 @@ export function Composer({ chatId, disabledReason, members, replyTo, threadRootI
             ref={textRef}
             rows={1}
             value={text}
-            placeholder={mode === 'emote' ? 'An emote, one line' : 'Write a message (Enter sends, Shift+Enter adds a line, @ mentions)'}
+            placeholder={mode === 'emote' ? 'An emote, one line' : 'Write a message (@ to mention)'}
             onInput={onInput}
             onKeyDown={onKeyDown}
             {...{ role: 'combobox' as never }}
