@@ -88,7 +88,7 @@ const EnvSchema = z.object({
 
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
-  SUPERVISOR_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  SUPERVISOR_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 
   // Signs the internal service key (file writes by other roles) and short-lived download links.
   INTERNAL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
