@@ -95,7 +95,8 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     subscriptions,
 
     /** A socket passed authentication: subscribe what it needs, and tell friends if the user just came online. */
-    async connected(ws: Socket, uid: string): Promise<void> {
+    /** `ready` adds fields to the socket's `on_ready` (ping interval, idle timeout, session expiry). */
+    async connected(ws: Socket, uid: string, ready: Record<string, unknown> = {}): Promise<void> {
       const first = connections.add(ws, uid);
       if (first) {
         await subscriptions.add(keys.userChannel(uid));
@@ -106,7 +107,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
         await joinChat(ws, chatId);
       }
       // From here on every event reaches this socket: the client fills gaps with ?after= now.
-      if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString() }));
+      if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString(), ...ready }));
       if (first && (await deps.redis.incr(keys.presence(uid))) === 1) await publishPresence(uid, 'online');
     },
 

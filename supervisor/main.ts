@@ -60,7 +60,9 @@ runMain('supervisor', async () => {
     {
       ms: Math.round(performance.now() - started),
       api: `http://${config.api.host}:${config.api.port}`,
-      websocket: `ws://${config.realtime.host}:${config.realtime.port}${config.realtime.path}`,
+      // Browsers use the api's origin; the realtime port also answers directly.
+      websocket: `ws://${config.api.host}:${config.api.port}${config.realtime.path}`,
+      realtimeDirect: `ws://${config.realtime.host}:${config.realtime.port}${config.realtime.path}`,
       queueBoard: `http://${config.api.host}:${config.api.port}/admin/queues`,
       apiMetrics: `http://${config.api.opsHost}:${config.api.opsPort}/metrics`,
     },
