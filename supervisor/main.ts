@@ -44,7 +44,7 @@ runMain('supervisor', async () => {
   const childGraceMs = config.api.drainDelayMs + 18_000;
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
-  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
+  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 120_000)));
   // Printed whatever LOG_LEVEL is: an operator always learns where the system listens.
   announcer(log).info(
     {
