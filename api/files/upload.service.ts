@@ -10,6 +10,7 @@ import { uploaderOf } from './file-auth.ts';
 import { cleanFileName } from './file-name.ts';
 import { feedRequest, readSingleFile } from './request-body.ts';
 import { sniffMime } from './sniff-mime.ts';
+import { keepOnlyIfAnswered } from './unanswered-upload.ts';
 import { payloadTooLarge, UploadMeter } from './upload-meter.ts';
 
 export interface UploadedFile {
@@ -57,6 +58,7 @@ export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?:
       await discard(deps, stored);
       throw err;
     }
+    await keepOnlyIfAnswered(deps, ctx, stored);
     const { key: _key, ...file } = stored;
     return file;
   } catch (err) {

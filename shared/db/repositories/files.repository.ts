@@ -27,3 +27,8 @@ export async function findFile(db: Db, fid: string): Promise<FileRow | undefined
 export async function isFileOwner(db: Db, fid: string, uid: string): Promise<boolean> {
   return (await db('files').where({ fid, owner_uid: uid }).first('fid')) !== undefined;
 }
+
+/** Removes a file's row (an upload whose client never learned its fid). Answers whether it existed. */
+export async function deleteFileRow(db: Db, fid: string): Promise<boolean> {
+  return (await db('files').where({ fid }).delete()) === 1;
+}
