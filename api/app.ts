@@ -13,12 +13,13 @@ import { jsonBody } from './http/json-body.ts';
 import { requestLog } from './http/request-log.ts';
 import { buildRouter } from './http/route.ts';
 import { apiRoutes } from './routes.ts';
+import { pageSettings, webApp } from './web/web-app.ts';
 
 /** Paths whose bodies are streamed by their route instead of parsed as JSON. */
 const isStreamingPath = (path: string) => path === '/fserv/upload';
 
 /** Builds the Koa application: middleware in the order a request meets it, then each module's routes. */
-export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean } = {}): Koa<ApiState> {
+export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean; webAppDir?: string } = {}): Koa<ApiState> {
   const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy });
   const isDraining = options.isDraining ?? (() => false);
   // Errors Koa sees after a response began, and those of mounted sub-applications (the queue board).
@@ -31,6 +32,8 @@ export function createApp(deps: ApiDeps, options: { isDraining?: () => boolean }
   // The board parses its own bodies, so it comes before the JSON body middleware.
   app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
   app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));
+  // Wetty Web at `/` (its routes under /app/, files under /assets/); every other path is the API's.
+  app.use(webApp({ dir: options.webAppDir, settings: pageSettings(deps.config) }));
 
   for (const router of [healthRoutes(deps, isDraining), docsRoutes(apiDocument()), buildRouter(deps, apiRoutes)]) {
     app.use(router.routes());

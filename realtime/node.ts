@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
+import { parseControlFrame } from '../shared/contracts/control-events.ts';
 import { decodeChatPayload, encodeFrame, publishAll } from '../shared/contracts/events.ts';
 import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
@@ -53,16 +54,21 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   }
 
   async function onControl(uid: string, message: string): Promise<void> {
-    const { event, data } = JSON.parse(message) as { event: string; data: Record<string, unknown> };
-    if (event === '_session_revoked') {
+    const control = parseControlFrame(message);
+    if (!control) {
+      log.warn({ uid, frame: message.slice(0, 200) }, 'control event does not match its contract; ignored');
+      return;
+    }
+    if (control.event === '_session_revoked') {
+      const { client_key } = control.data;
       for (const ws of connections.socketsOf(uid)) {
-        if (data.client_key === null || data.client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
+        if (client_key === null || client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
       }
-    } else if (event === '_blocks') {
-      connections.updateBlock(uid, String(data.uid), data.blocked === true);
-    } else if (event === '_membership') {
-      const chatId = String(data.chat_id);
-      const facts = data.member === true ? await deps.userState.chat(chatId) : null;
+    } else if (control.event === '_blocks') {
+      connections.updateBlock(uid, control.data.uid, control.data.blocked);
+    } else {
+      const chatId = control.data.chat_id;
+      const facts = control.data.member ? await deps.userState.chat(chatId) : null;
       const large = facts?.kind === 'group' && facts.category === 'large';
       for (const ws of connections.socketsOf(uid)) {
         if (large) await joinChat(ws, chatId);

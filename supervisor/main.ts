@@ -4,6 +4,7 @@ import { createDb } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
 import { announcer, createLogger } from '../shared/logger.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { ensureWebApp } from './build-web-app.ts';
 import { ChildProcessRunner, type ChildSpec } from './child-process-runner.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
 
@@ -15,11 +16,14 @@ runMain('supervisor', async () => {
   internalSecret(config);
   const log = createLogger(config, 'supervisor');
 
+  // The web app the api serves is built (when missing or stale) while the database is prepared.
+  const webApp = ensureWebApp(log);
   await ensureDatabase(config.db.url);
   const db = createDb(config.db);
   const applied = await migrateLatest(db);
   await db.destroy();
   log.info({ applied }, 'database migrated');
+  await webApp;
 
   const children: ChildSpec[] = [
     // One api process; its ops port is passed explicitly like the others so a second one can get port + 1.

@@ -31,7 +31,7 @@ export const chatsRoutes = [
   }),
   route({
     method: 'post', path: '/chats/:chat_id/messages', tag, auth: true, summary: 'Send a message: 201 stored, 202 queued',
-    params: s.ChatParams, body: s.SendMessageBody, status: 201, response: s.MessageResponse,
+    params: s.ChatParams, body: s.SendMessageBody, status: 201, response: s.MessageResponse, errors: { 429: ['rate_limited'] },
     handle: (deps, { auth, params, body }) => sendMessage(deps, auth, params.chat_id, body),
   }),
   route({

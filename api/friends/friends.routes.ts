@@ -20,7 +20,7 @@ const tag = 'friends';
 export const friendsRoutes = [
   route({
     method: 'post', path: '/friend/apply', tag, auth: true, summary: 'Ask someone to be friends (accepted at once when they allow anyone)',
-    body: ApplyBody, status: 201, response: ApplyResponse,
+    body: ApplyBody, status: 201, response: ApplyResponse, errors: { 429: ['rate_limited'] },
     handle: (deps, { auth, body }) => friends.apply(deps, auth, body),
   }),
   route({

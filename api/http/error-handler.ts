@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
 import { AppError } from '../../shared/errors.ts';
+import { isDataError } from '../../shared/db/pg-errors.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { ApiState } from './context.ts';
 
@@ -34,6 +35,7 @@ export function errorHandler(log: Logger): Middleware<ApiState> {
     } catch (err) {
       const { status, body, headers } = toResponse(err);
       if (status >= 500) log.error({ err, requestId: ctx.state.requestId }, 'request failed');
+      else if (isDataError(err)) log.warn({ pgCode: (err as { code?: unknown }).code, route: ctx.method + ' ' + ctx.path, requestId: ctx.state.requestId }, 'input reached the database unchecked');
       ctx.status = status;
       ctx.set(headers);
       ctx.body = { error: body };
@@ -52,6 +54,9 @@ function toResponse(err: unknown): { status: number; body: ErrorBody; headers: R
     return { status: 400, body: { code: 'invalid_input', message: 'The request has invalid fields', details }, headers: {} };
   }
   const pgCode = (err as { code?: unknown }).code;
+  if (isDataError(err)) {
+    return { status: 400, body: { code: 'invalid_input', message: 'The request holds a value that cannot be stored' }, headers: {} };
+  }
   if (pgCode === '23505') {
     return { status: 409, body: { code: 'conflict', message: 'That already exists' }, headers: {} };
   }

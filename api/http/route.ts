@@ -1,6 +1,8 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { AuthContext } from '../../shared/auth/authenticate.ts';
+import { badRequest } from '../../shared/errors.ts';
+import { findTextProblems } from '../../shared/validation/text.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiContext, ApiState } from './context.ts';
 import { requireAuth } from './require-auth.ts';
@@ -64,12 +66,27 @@ export function route<P extends Schema | undefined = undefined, Q extends Schema
   return spec as unknown as AnyRoute;
 }
 
+/**
+ * Every string of every input a route reads (path parameters, query, JSON body; keys too) is
+ * checked for the text no field may hold (NUL, lone surrogates) before any schema sees it, so no
+ * route can forget it: 400 `invalid_input` naming each field.
+ */
+function refuseUnsafeText(ctx: ApiContext, spec: AnyRoute): void {
+  const problems = [
+    ...findTextProblems(ctx.params),
+    ...findTextProblems(ctx.query),
+    ...(spec.body ? findTextProblems(ctx.request.body) : []),
+  ];
+  if (problems.length > 0) throw badRequest('invalid_input', 'The request has invalid fields', problems);
+}
+
 /** Mounts routes on one router: authenticate when asked, parse each input, run, shape the reply. */
 export function buildRouter(deps: ApiDeps, routes: readonly AnyRoute[]): Router<ApiState> {
   const router = new Router<ApiState>();
   const signedIn = requireAuth(deps.authCache);
   for (const spec of routes) {
     const run = async (ctx: ApiContext) => {
+      refuseUnsafeText(ctx, spec);
       const input = {
         params: spec.params ? spec.params.parse(ctx.params) : undefined,
         query: spec.query ? spec.query.parse(ctx.query) : undefined,

@@ -8,8 +8,8 @@ export const singleLine = (max: number) =>
 
 export const multiLine = (max: number) => z.string().max(max).refine(noControl, 'no control characters except newlines and tabs');
 
-/** A bigint id in a path or body: digits only, as a string. */
-export const NumericId = z.string().regex(/^[1-9][0-9]{0,18}$/, 'must be a numeric id');
+/** A bigint id in a path or body (declared in ids.ts with the other id formats). */
+export { NumericId } from './ids.ts';
 
 /** Cursor pagination shared by list endpoints. */
 export const PageQuery = z.object({

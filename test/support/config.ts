@@ -23,6 +23,8 @@ export function testEnv(overrides: Env = {}): Env {
     REDIS_URL: required('TEST_REDIS_URL'),
     REDIS_PREFIX: uniquePrefix(),
     LOGIN_RATE_MAX: '1000',
+    LOGIN_ADDRESS_RATE_MAX: '100000',
+    SEND_BURST_MAX: '100000',
     REGISTER_RATE_MAX: '1000',
     ...overrides,
   };
