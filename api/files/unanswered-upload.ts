@@ -1,5 +1,6 @@
 import { deleteFileRow } from '../../shared/db/repositories/files.repository.ts';
 import type { Logger } from '../../shared/logger.ts';
+import { THUMB_WIDTHS, thumbKey } from '../../shared/media/images.ts';
 import type { FileStorage } from '../../shared/storage/storage.ts';
 import type { ApiContext } from '../http/context.ts';
 import { uploadAborted } from './request-body.ts';
@@ -14,6 +15,8 @@ export async function keepOnlyIfAnswered(deps: { db: Parameters<typeof deleteFil
   const remove = async () => {
     await deleteFileRow(deps.db, upload.fid);
     await deps.storage.delete(upload.key);
+    // Thumbnails, if a worker made them meanwhile.
+    for (const width of THUMB_WIDTHS) await deps.storage.delete(thumbKey(upload.key, width));
   };
   if (ctx.req.socket.destroyed || ctx.res.destroyed) {
     await remove();
