@@ -7,6 +7,7 @@ import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/rep
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { Subscriptions } from './subscriptions.ts';
+import { TypingThrottle } from './typing-throttle.ts';
 
 const TypingFrame = z.object({ event: z.literal('typing'), data: z.object({ chat_id: z.string().regex(/^[0-9]{1,19}$/) }) });
 const TYPING_INTERVAL_MS = 2000;
@@ -23,7 +24,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   const chatPrefix = keys.chatChannel('');
   const { realtime: pushed, messages } = deps.metrics;
   const connections = new Connections(() => pushed.slowSocketsDropped.inc());
-  const lastTyping = new WeakMap<Socket, Map<string, number>>();
+  const typing = new TypingThrottle<Socket>(TYPING_INTERVAL_MS);
 
   const subscriptions = new Subscriptions(deps.subscriber, log, onChannelMessage, () => {
     const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
@@ -126,17 +127,18 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       } catch {
         return errorFrame('invalid_frame', 'Send text "ping" or a JSON {"event","data"} frame');
       }
-      const typing = TypingFrame.safeParse(parsed);
-      if (!typing.success) return errorFrame('unsupported_frame', 'The only client event is {"event":"typing","data":{"chat_id"}}');
-      const chatId = typing.data.data.chat_id;
-      const seen = lastTyping.get(ws) ?? new Map<string, number>();
-      lastTyping.set(ws, seen);
-      const now = Date.now();
-      if (now - (seen.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return null; // at most one every 2 s per chat
-      seen.set(chatId, now);
-      if (!(await deps.userState.canSend(uid, chatId)).allowed) return errorFrame('not_allowed', 'You cannot type in that chat');
-      await publishToChats(deps, [{ chatId, actorUid: uid, frame: encodeFrame('on_typing', { chat_id: chatId, uid }) }], [], { skipActor: true });
-      return null;
+      const frame = TypingFrame.safeParse(parsed);
+      if (!frame.success) return errorFrame('unsupported_frame', 'The only client event is {"event":"typing","data":{"chat_id"}}');
+      const chatId = frame.data.data.chat_id;
+      // At most one every 2 s per chat, a bounded number of chats and checks per socket; the rest are dropped.
+      if (!typing.begin(ws, chatId)) return null;
+      try {
+        if (!(await deps.userState.canSend(uid, chatId)).allowed) return errorFrame('not_allowed', 'You cannot type in that chat');
+        await publishToChats(deps, [{ chatId, actorUid: uid, frame: encodeFrame('on_typing', { chat_id: chatId, uid }) }], [], { skipActor: true });
+        return null;
+      } finally {
+        typing.done(ws);
+      }
     },
   };
 }

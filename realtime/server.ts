@@ -1,3 +1,4 @@
+import type { AuthContext } from '../shared/auth/authenticate.ts';
 import { forwardingKey } from '../shared/auth/forwarding-key.ts';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
 import { checkReadiness } from '../shared/health.ts';
@@ -5,6 +6,7 @@ import { authenticateUpgrade, currentSessionExpiry, type UpgradeCredentials } fr
 import type { Socket, SocketData } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createRealtimeNode } from './node.ts';
+import { createSocketLimits } from './socket-limits.ts';
 import { pingIntervalMs, startSocketSweep } from './socket-sweep.ts';
 import { readUpgradeSource } from './upgrade-source.ts';
 import { uws, type HttpResponse, type TemplatedApp, type us_listen_socket } from './uws.ts';
@@ -26,6 +28,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const listenSockets: us_listen_socket[] = [];
   const cleanups = new Set<Promise<void>>();
   const authenticating = new Set<Socket>();
+  const limits = createSocketLimits<Socket>(deps);
   let draining = false;
   const app = uws.App();
   const idleMs = config.realtime.idleTimeoutSeconds * 1000;
@@ -70,12 +73,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
           if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
           if (verdict.kind === 'expired') return ws.end(CloseCode.sessionExpired, 'session expired');
           if (verdict.kind !== 'ok') return ws.end(CloseCode.badToken, 'invalid token');
-          const { auth, sessionExpiresAt } = verdict;
-          data.auth = auth;
-          data.sessionExpiresAt = sessionExpiresAt.getTime();
-          const ready = { ping_interval_ms: pingIntervalMs(idleMs), idle_timeout_ms: idleMs, session_expires_at: sessionExpiresAt.toISOString() };
-          node.connected(ws, auth.uid, ready).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
-          deps.metrics.realtime.socketsConnected.set(connections.size);
+          admit(ws, data, verdict.auth, verdict.sessionExpiresAt);
         },
         (err: unknown) => {
           authenticating.delete(ws);
@@ -87,6 +85,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
 
     message: (ws, message, isBinary) => {
       ws.getUserData().lastHeardAt = Date.now();
+      if (!limits.allowFrame(ws)) {
+        deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.rateLimited) });
+        return ws.end(CloseCode.rateLimited, 'frame rate limited');
+      }
       if (message.byteLength > config.realtime.maxPayloadBytes) return ws.end(CloseCode.frameTooBig, 'frame too big');
       // The ArrayBuffer is only valid during this callback: decode it now.
       const text = Buffer.from(message).toString('utf8');
@@ -116,6 +118,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       const data = ws.getUserData();
       data.closed = true;
       authenticating.delete(ws);
+      track(limits.release(ws), 'releasing a socket\'s place failed');
       const { auth } = data;
       if (!auth) return;
       const cleanup: Promise<void> = node
@@ -126,6 +129,35 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       deps.metrics.realtime.socketsConnected.set(connections.size);
     },
   });
+
+  /** An authenticated socket takes a place among its user's sockets (or is refused with 4006), then is set up. */
+  function admit(ws: Socket, data: SocketData, auth: AuthContext, sessionExpiresAt: Date): void {
+    limits.admit(ws, auth.uid).then(
+      (admitted) => {
+        if (data.closed) return track(limits.release(ws), 'releasing a socket\'s place failed');
+        if (!admitted) {
+          deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.tooManyConnections) });
+          return ws.end(CloseCode.tooManyConnections, 'too many connections');
+        }
+        if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
+        data.auth = auth;
+        data.sessionExpiresAt = sessionExpiresAt.getTime();
+        const ready = { ping_interval_ms: pingIntervalMs(idleMs), idle_timeout_ms: idleMs, session_expires_at: sessionExpiresAt.toISOString() };
+        node.connected(ws, auth.uid, ready).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+        deps.metrics.realtime.socketsConnected.set(connections.size);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'counting a socket failed');
+        if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
+      },
+    );
+  }
+
+  /** Work a closed socket leaves behind, awaited by `close` while Redis is still open. */
+  function track(work: Promise<void>, failure: string): void {
+    const tracked: Promise<void> = work.catch((err: unknown) => log.error({ err }, failure)).finally(() => cleanups.delete(tracked));
+    cleanups.add(tracked);
+  }
 
   // Idle sockets close with 4005; at its session's expiry a socket is checked for a refresh, else closed with 4002.
   const sweep = startSocketSweep(() => connections.all(), { idleMs }, (ws) => {
@@ -176,6 +208,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     close: async () => {
       draining = true;
       sweep.stop();
+      limits.stop();
       for (const socket of listenSockets) uws.us_listen_socket_close(socket);
       for (const ws of [...connections.all(), ...authenticating]) ws.end(CloseCode.nodeRestarting, 'node restarting');
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.

@@ -90,6 +90,7 @@ const EnvSchema = z.object({
 
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
+  SUPERVISOR_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 
   // Signs the internal service key (file writes by other roles) and short-lived download links.
   INTERNAL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -227,7 +228,7 @@ export function loadConfig(env: Env = process.env) {
       uploads: { max: e.UPLOADS_PER_HOUR, windowSeconds: 3600 },
       uploadBytes: { max: e.UPLOAD_BYTES_PER_HOUR, windowSeconds: 3600 },
     },
-    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES },
+    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES, readyTimeoutMs: e.SUPERVISOR_READY_TIMEOUT_SECONDS * 1000 },
   });
 }
 

@@ -48,7 +48,13 @@ runMain('supervisor', async () => {
   const childGraceMs = config.api.drainDelayMs + 18_000;
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
-  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 120_000)));
+  try {
+    await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, config.supervisor.readyTimeoutMs)));
+  } catch (err) {
+    // Giving up must not leave the children running without their supervisor.
+    await runner.stopAll(childGraceMs);
+    throw err;
+  }
   // Printed whatever LOG_LEVEL is: an operator always learns where the system listens.
   announcer(log).info(
     {

@@ -17,11 +17,14 @@ export const chatsRoutes = [
   route({
     method: 'post', path: '/chats/direct', tag, auth: true, summary: 'Get or create the direct chat with a friend',
     body: s.DirectChatBody, response: s.DirectChatResponse,
+    errors: { 400: ['invalid_target'], 403: ['blocked', 'not_friends'], 404: ['not_found'] },
     handle: (deps, { auth, body }) => openDirectChat(deps, auth, body.target_user_id),
   }),
   route({
     method: 'post', path: '/chats/message/recall', tag, auth: true, summary: 'Recall a message (sender within the window; owner and managers any time)',
     body: s.RecallBody, response: s.RecallResponse,
+    alsoAnswers: { 202: { description: 'Queued: the worker did not answer within API_JOB_WAIT_MS; the recall still runs', response: s.QueuedActionResponse } },
+    errors: { 403: ['not_allowed', 'recall_window_passed'], 404: ['not_found'] },
     handle: (deps, { auth, body }) => actions.recall(deps, auth, body.msg_id),
   }),
   route({
@@ -31,7 +34,15 @@ export const chatsRoutes = [
   }),
   route({
     method: 'post', path: '/chats/:chat_id/messages', tag, auth: true, summary: 'Send a message: 201 stored, 202 queued',
-    params: s.ChatParams, body: s.SendMessageBody, status: 201, response: s.MessageResponse, errors: { 429: ['rate_limited'] },
+    params: s.ChatParams, body: s.SendMessageBody, status: 201, response: s.MessageResponse,
+    alsoAnswers: { 202: { description: 'Queued: the worker did not answer within API_JOB_WAIT_MS; the send still runs, and a refusal then arrives as `on_notify send_failed`', response: s.QueuedResponse } },
+    errors: {
+      400: ['invalid_markdown', 'invalid_reply', 'cannot_forward'],
+      403: ['session_ended', 'not_member', 'not_friends', 'blocked', 'muted', 'muted_all'],
+      404: ['file_not_found'],
+      409: ['client_generated_id_reused'],
+      429: ['rate_limited'],
+    },
     handle: (deps, { auth, params, body }) => sendMessage(deps, auth, params.chat_id, body),
   }),
   route({
@@ -42,11 +53,13 @@ export const chatsRoutes = [
   route({
     method: 'post', path: '/chats/:chat_id/messages/:msg_id/reactions', tag, auth: true, summary: 'React to a message',
     params: s.MessageParams, body: s.ReactionBody, response: s.ReactionsResponse,
+    alsoAnswers: { 202: { description: 'Queued: the worker did not answer within API_JOB_WAIT_MS; the reaction still applies', response: s.QueuedActionResponse } },
     handle: (deps, { auth, params, body }) => actions.react(deps, auth, params.chat_id, params.msg_id, body.emoji, 'add'),
   }),
   route({
     method: 'delete', path: '/chats/:chat_id/messages/:msg_id/reactions/:emoji', tag, auth: true, summary: 'Take back a reaction',
     params: s.ReactionParams, response: s.ReactionsResponse,
+    alsoAnswers: { 202: { description: 'Queued: the worker did not answer within API_JOB_WAIT_MS; the reaction is still taken back', response: s.QueuedActionResponse } },
     handle: (deps, { auth, params }) => actions.react(deps, auth, params.chat_id, params.msg_id, params.emoji, 'remove'),
   }),
 ];

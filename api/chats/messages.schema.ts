@@ -86,6 +86,7 @@ const isoTime = z.iso.datetime();
 // The message object is declared once, with the workers that hand it back (shared/contracts/messages.ts).
 export const MessageResponse = MessageObject;
 export const QueuedResponse = z.object({ status: z.literal('queued'), client_generated_id: z.string() });
+export const QueuedActionResponse = z.object({ status: z.literal('queued'), msg_id: z.string() });
 export const MessagesResponse = z.object({ messages: z.array(MessageResponse), has_more: z.boolean() });
 export const ChatsResponse = z.object({
   chats: z.array(

@@ -1,5 +1,6 @@
 import type { AnyRoute } from '../http/route.ts';
 import { toJsonSchema, type JsonSchema } from './json-schema.ts';
+import { routeErrors } from './route-errors.ts';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
@@ -57,9 +58,11 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflicts with what exists',
   411: 'Content-Length required',
   413: 'Body too large',
-  415: 'Body is not JSON',
+  408: 'The upload took too long',
+  415: 'Body is not JSON (or a Content-Encoding that is not accepted)',
   416: 'Range not satisfiable; `Content-Range: bytes */size` gives the size',
   429: 'Too many requests; `Retry-After` gives the seconds to wait',
+  431: 'URL or headers too large (over ~16 KB)',
   503: 'PostgreSQL or Redis unreachable; retry after `Retry-After` seconds',
 };
 
@@ -110,32 +113,21 @@ function routeOperation(route: AnyRoute, schemas: Record<string, JsonSchema>): O
     ...(route.query ? parametersOf(convert(route.query, 'input'), 'query', route.path) : []),
   ];
   const status = route.status ?? (route.response ? 200 : 204);
-  const success: JsonSchema = route.response
-    ? { description: 'Success', content: { 'application/json': { schema: convert(route.response, 'output') } } }
-    : { description: 'Success' };
-
-  const codes: Record<number, string[]> = {};
-  const expect = (s: number, ...c: string[]) => (codes[s] = [...new Set([...(codes[s] ?? []), ...c])]);
-  if (route.params || route.query || route.body) expect(400, 'invalid_input');
-  if (route.body) {
-    expect(400, 'invalid_json');
-    expect(413, 'payload_too_large');
-    expect(415, 'unsupported_media_type');
-  }
-  if (route.auth) expect(401, 'unauthorized');
-  if (route.params) expect(404, 'not_found');
-  expect(503, 'unavailable');
-  for (const [s, c] of Object.entries(route.errors ?? {})) expect(Number(s), ...c);
+  const success = (description: string, schema: AnyRoute['response']): JsonSchema =>
+    schema ? { description, content: { 'application/json': { schema: convert(schema, 'output') } } } : { description };
+  const responses: Record<string, JsonSchema> = { [status]: success('Success', route.response) };
+  for (const [other, answer] of Object.entries(route.alsoAnswers ?? {})) responses[other] = success(answer.description, answer.response);
 
   const operation: Operation = {
     operationId,
     tags: [route.tag],
     summary: route.summary,
     security: route.auth ? SIGNED_IN : [],
-    responses: { [status]: success, ...errorResponses(codes) },
+    responses: { ...responses, ...errorResponses(routeErrors(route)) },
   };
   if (parameters.length > 0) operation.parameters = parameters;
   if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: convert(route.body, 'input') } } };
+  else if (route.rawBody) operation.requestBody = { required: true, description: route.rawBody.description, content: route.rawBody.content };
   return operation;
 }
 
@@ -143,9 +135,11 @@ function routeOperation(route: AnyRoute, schemas: Record<string, JsonSchema>): O
 export function errorResponses(codes: Record<number, readonly string[]>): Record<string, JsonSchema> {
   return Object.fromEntries(
     Object.entries(codes).map(([status, list]) => {
+      // The shared envelope, narrowed to the codes this status can carry here.
+      const schema = { allOf: [{ $ref: '#/components/schemas/Error' }, { properties: { error: { properties: { code: { enum: [...list] } } } } }] };
       const response: JsonSchema = {
         description: `${ERROR_TEXT[Number(status)] ?? 'Error'}. Codes: ${list.map((c) => `\`${c}\``).join(', ')}`,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        content: { 'application/json': { schema } },
       };
       if (status === '429' || status === '503') response.headers = RETRY_AFTER;
       return [status, response];

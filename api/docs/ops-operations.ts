@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { QUEUE_BOARD_PATH } from '../admin/queue-board.ts';
 import { toJsonSchema } from './json-schema.ts';
 import { errorResponses, type ExtraOperation } from './openapi.ts';
+import { OPS_ERRORS } from './route-errors.ts';
 
 const tag = 'operations';
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: toJsonSchema(schema, 'output', 'ops').schema } });
@@ -17,7 +18,7 @@ export const opsOperations: readonly ExtraOperation[] = [
     method: 'get', path: '/healthz',
     operation: {
       operationId: 'get_healthz', tags: [tag], summary: 'The process is alive', security: [],
-      responses: { 200: { description: 'Alive', content: json(z.object({ status: z.literal('ok') })) } },
+      responses: { 200: { description: 'Alive', content: json(z.object({ status: z.literal('ok') })) }, ...errorResponses(OPS_ERRORS) },
     },
   },
   {
@@ -27,6 +28,7 @@ export const opsOperations: readonly ExtraOperation[] = [
       responses: {
         200: { description: 'Ready', content: json(Readiness) },
         503: { description: 'Not ready (a dependency is down, or the process is shutting down); same body', content: json(Readiness) },
+        ...errorResponses(OPS_ERRORS),
       },
     },
   },
@@ -34,14 +36,14 @@ export const opsOperations: readonly ExtraOperation[] = [
     method: 'get', path: '/openapi.json',
     operation: {
       operationId: 'get_openapi', tags: [tag], summary: 'This document (OpenAPI 3.1)', security: [],
-      responses: { 200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } } },
+      responses: { 200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses(OPS_ERRORS) },
     },
   },
   {
     method: 'get', path: '/docs',
     operation: {
       operationId: 'get_docs', tags: [tag], summary: 'This document as a readable HTML page', security: [],
-      responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+      responses: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } }, ...errorResponses(OPS_ERRORS) },
     },
   },
   {
@@ -52,7 +54,7 @@ export const opsOperations: readonly ExtraOperation[] = [
       security: [{ operatorBasic: [] }],
       responses: {
         200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } },
-        ...errorResponses({ 401: ['unauthorized'] }),
+        ...errorResponses({ 401: ['unauthorized'], 431: ['headers_too_large'] }),
       },
     },
   },

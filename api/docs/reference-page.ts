@@ -57,7 +57,8 @@ function renderOperation({ path, method, op }: { path: string; method: HttpMetho
     .map(([status, response]) => {
       const content = response.content as Record<string, { schema?: JsonSchema }> | undefined;
       const schema = content?.['application/json']?.schema;
-      const shown = schema && !('$ref' in schema) ? pretty(schema) : '';
+      // Error bodies are the shared envelope shown once at the top; their codes are in the description.
+      const shown = schema && !('$ref' in schema) && !('allOf' in schema) ? pretty(schema) : '';
       return `<li><strong>${escapeHtml(status)}</strong> ${prose(String(response.description ?? ''))}${shown}</li>`;
     })
     .join('');

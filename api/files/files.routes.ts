@@ -13,6 +13,14 @@ export const filesRoutes = [
     method: 'post', path: '/fserv/upload', tag, auth: false,
     summary: 'Upload one file, streamed to storage: multipart/form-data (one file part) or application/octet-stream (Content-Length). Token or X-Internal-Key',
     query: UploadQuery, status: 201, response: UploadedFileResponse,
+    cleansText: ['name'],
+    rawBody: {
+      description: 'The file, streamed: a multipart form with exactly one file part (other fields are ignored), or the raw bytes with Content-Length',
+      content: {
+        'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream', description: 'the one file part (any field name)' } } } },
+        'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+      },
+    },
     errors: {
       400: ['no_file', 'too_many_files', 'invalid_multipart', 'upload_aborted'],
       401: ['unauthorized'],
@@ -34,6 +42,7 @@ export const filesRoutes = [
     method: 'get', path: '/f/fserv/download/:fid', tag, auth: false, raw: true,
     summary: 'Download a file (206 for a Range, 304 for If-None-Match); token or ?sig=; 404 unless the caller may see it',
     params: FidParams, query: DownloadQuery, status: 200,
+    alsoAnswers: { 206: { description: 'One range of the file (`Range`), with `Content-Range`' }, 304: { description: 'Not modified (`If-None-Match` matched the ETag)' } },
     errors: { 401: ['unauthorized'], 416: ['range_not_satisfiable'] },
     handle: (deps, { ctx, params, query }) => downloadFile(deps, ctx, params.fid, query.sig),
   }),

@@ -20,7 +20,8 @@ const tag = 'friends';
 export const friendsRoutes = [
   route({
     method: 'post', path: '/friend/apply', tag, auth: true, summary: 'Ask someone to be friends (accepted at once when they allow anyone)',
-    body: ApplyBody, status: 201, response: ApplyResponse, errors: { 429: ['rate_limited'] },
+    body: ApplyBody, status: 201, response: ApplyResponse,
+    errors: { 400: ['invalid_target'], 403: ['blocked', 'not_accepting_requests', 'not_mutual'], 404: ['not_found'], 409: ['already_friends'], 429: ['rate_limited'] },
     handle: (deps, { auth, body }) => friends.apply(deps, auth, body),
   }),
   route({
@@ -35,12 +36,12 @@ export const friendsRoutes = [
   }),
   route({
     method: 'post', path: '/friend/requests/:request_id/accept', tag, auth: true, summary: 'Accept a friend request sent to me',
-    params: RequestIdParams, response: DecisionResponse,
+    params: RequestIdParams, response: DecisionResponse, errors: { 403: ['blocked'], 409: ['request_closed'] },
     handle: (deps, { auth, params }) => friends.accept(deps, auth, params.request_id),
   }),
   route({
     method: 'post', path: '/friend/requests/:request_id/reject', tag, auth: true, summary: 'Reject a friend request sent to me',
-    params: RequestIdParams, response: DecisionResponse,
+    params: RequestIdParams, response: DecisionResponse, errors: { 409: ['request_closed'] },
     handle: (deps, { auth, params }) => friends.reject(deps, auth, params.request_id),
   }),
   route({
@@ -50,7 +51,7 @@ export const friendsRoutes = [
   }),
   route({
     method: 'post', path: '/friend/block', tag, auth: true, summary: 'Block a user (one-way)',
-    body: TargetBody, status: 201, response: BlockResponse,
+    body: TargetBody, status: 201, response: BlockResponse, errors: { 400: ['invalid_target'], 404: ['not_found'] },
     handle: (deps, { auth, body }) => friends.block(deps, auth, body.target_user_id),
   }),
   route({

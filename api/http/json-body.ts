@@ -28,8 +28,8 @@ export function jsonBody(limitBytes: number, streams: (path: string) => boolean)
 /** What went wrong while reading or parsing a body, as the client's error. */
 export function bodyError(err: Error): Error {
   const { status, code, type } = err as { status?: unknown; code?: unknown; type?: unknown };
-  // zlib: the body is not what its Content-Encoding says (not gzip at all, truncated, corrupt).
-  if (typeof code === 'string' && code.startsWith('Z_')) {
+  // zlib and brotli: the body is not what its Content-Encoding says (not compressed at all, truncated, corrupt).
+  if (typeof code === 'string' && /^(Z_|ERR__|ERR_BROTLI)/.test(code)) {
     return new AppError(400, 'invalid_body', 'The body could not be decoded as its Content-Encoding says');
   }
   if (status === 413) return new AppError(413, 'payload_too_large', 'The body is larger than this endpoint accepts');

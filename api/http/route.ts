@@ -47,11 +47,24 @@ export interface RouteSpec<P = Schema | undefined, Q = Schema | undefined, B = S
   /** The shape of a success body, for the API document. */
   response?: Schema;
   /**
-   * Error statuses this route answers beyond the ones every route of its kind has (400 for bad
-   * input, 401 when signed in, 404 with path ids, 413/415 with a body, 503), with their error codes,
-   * e.g. `{ 403: ['not_friends', 'blocked'], 409: ['username_taken'] }`. For the API document only.
+   * Every error this route (its service, and the worker it waits for) can answer beyond the ones
+   * every route of its kind has (see `api/docs/route-errors.ts`), by status with their codes, e.g.
+   * `{ 403: ['not_friends', 'blocked'], 409: ['username_taken'] }`. The API document is built from
+   * this, and the api checks each answer against the document (`api/docs/document-check.ts`).
    */
   errors?: Readonly<Record<number, readonly string[]>>;
+  /** Success answers other than `status` (202 queued, 206 partial, 304), with their bodies. */
+  alsoAnswers?: Readonly<Record<number, { description: string; response?: Schema }>>;
+  /**
+   * The route reads the request body itself (a streamed upload) instead of the JSON parser; this is
+   * its OpenAPI `requestBody` content, by media type.
+   */
+  rawBody?: { description: string; content: Readonly<Record<string, { schema: Readonly<Record<string, unknown>> }>> };
+  /**
+   * Input fields this route cleans itself instead of refusing (a file name: control characters and
+   * lone surrogates are removed), exempt from the NUL / lone-surrogate refusal every other text gets.
+   */
+  cleansText?: readonly string[];
   /** The handler writes status, headers and body itself (a streamed file); its return value is ignored. */
   raw?: boolean;
   handle(deps: ApiDeps, input: RouteInput<P, Q, B, A>): Promise<unknown>;
@@ -77,7 +90,8 @@ function refuseUnsafeText(ctx: ApiContext, spec: AnyRoute): void {
     ...findTextProblems(ctx.query),
     ...(spec.body ? findTextProblems(ctx.request.body) : []),
   ];
-  if (problems.length > 0) throw badRequest('invalid_input', 'The request has invalid fields', problems);
+  const refused = problems.filter((p) => !spec.cleansText?.includes(p.field));
+  if (refused.length > 0) throw badRequest('invalid_input', 'The request has invalid fields', refused);
 }
 
 /** Mounts routes on one router: authenticate when asked, parse each input, run, shape the reply. */

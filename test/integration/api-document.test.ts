@@ -4,6 +4,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { z } from 'zod';
 import { createApp } from '../../api/app.ts';
 import { buildOpenApiDocument, toOpenApiPath, type OpenApiDocument, type Operation } from '../../api/docs/openapi.ts';
+import { documentedCodes } from '../../api/docs/document-check.ts';
 import { renderReferencePage } from '../../api/docs/reference-page.ts';
 import { route } from '../../api/http/route.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
@@ -77,8 +78,10 @@ describe('API document: /openapi.json and /docs', () => {
   it('describes auth, inputs and errors as the routes declare them', () => {
     const register = doc.paths['/users/auth/register']?.post as Operation;
     expect(register.security).to.deep.equal([]);
-    expect(Object.keys(register.responses).sort()).to.deep.equal(['201', '400', '409', '413', '415', '429', '503']);
+    expect(Object.keys(register.responses).sort()).to.deep.equal(['201', '400', '403', '409', '413', '415', '429', '431', '503']);
+    expect(register.responses['400']?.description).to.contain('invalid_body');
     expect(register.responses['409']?.description).to.contain('username_taken');
+    expect(register.responses['403']?.description).to.contain('origin_not_allowed');
     expect(register.responses['429']?.headers).to.have.property('Retry-After');
     expect(register.requestBody).to.nested.include({ required: true });
 
@@ -96,6 +99,27 @@ describe('API document: /openapi.json and /docs', () => {
     const logout = doc.paths['/users/auth/logout']?.post as Operation;
     expect(logout.responses['204']).to.deep.equal({ description: 'Success' });
     expect(doc.components.securitySchemes).to.have.all.keys('bearerToken', 'queryToken', 'operatorBasic');
+  });
+
+  it('lists the codes of every error status, the 202 of queued writes, and the upload body', () => {
+    for (const { path, method, op } of operations(doc)) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400 || path === '/readyz') continue;
+        const codes = documentedCodes(response);
+        expect(codes, `${method} ${path} ${status}`).to.be.an('array').that.is.not.empty;
+      }
+    }
+    const send = doc.paths['/chats/{chat_id}/messages']?.post as Operation;
+    expect((send.responses['202'] as { content: Record<string, { schema: object }> }).content['application/json']?.schema).to.deep.include({ required: ['status', 'client_generated_id'] });
+    expect(send.responses['404']?.description).to.contain('file_not_found');
+    expect(send.responses['403']?.description).to.contain('muted_all');
+    for (const path of ['/chats/message/recall', '/chats/{chat_id}/messages/{msg_id}/reactions']) {
+      expect((doc.paths[path]?.post as Operation).responses).to.have.property('202');
+    }
+    const upload = doc.paths['/fserv/upload']?.post as Operation;
+    expect(upload.requestBody?.content).to.have.all.keys('multipart/form-data', 'application/octet-stream');
+    const friendsList = doc.paths['/friend']?.get as Operation;
+    expect(friendsList.responses['415']?.description).to.contain('unsupported_media_type');
   });
 
   it('renders /docs as a self-contained page listing every operation', async () => {

@@ -65,6 +65,14 @@ describe('login limits', () => {
     expect((await login(username, password, '10.3.1.2')).status).to.equal(200);
   });
 
+  it('keys addresses by what the proxy appended, so a client cannot choose its own', async () => {
+    const { username, password } = await owner();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await login(username, 'not-the-password', `192.0.2.${i}, 10.5.1.1`)).status);
+    expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    expect((await login(username, password, '10.5.1.2')).status).to.equal(200);
+  });
+
   it('counts only failures toward the per-username ceiling', async () => {
     const { username, password } = await owner();
     // Ten successes from ten new addresses use none of the five failures the username may take.

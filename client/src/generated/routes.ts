@@ -34,7 +34,7 @@ export interface RouteTable {
       nickname: string;
       created_at: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "rate_limited" | "unavailable" | "unsupported_media_type" | "username_taken";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unavailable" | "unsupported_media_type" | "username_taken";
   };
   /** Log in; web tokens are short-lived, mobile tokens long-lived */
   "POST /users/auth/login": {
@@ -54,7 +54,7 @@ export interface RouteTable {
       client_type: "web" | "mobile";
       expires_at: string;
     };
-    errorCode: "invalid_credentials" | "invalid_input" | "invalid_json" | "payload_too_large" | "rate_limited" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_credentials" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unavailable" | "unsupported_media_type";
   };
   /** Reissue the refresh secret and timestamp of this session (send the current token, as for signed-in routes) */
   "POST /users/auth/refresh": {
@@ -70,7 +70,7 @@ export interface RouteTable {
       client_type: "web" | "mobile";
       expires_at: string;
     };
-    errorCode: "token_already_refreshed" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "token_already_refreshed" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** End this session */
   "POST /users/auth/logout": {
@@ -80,7 +80,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** End every session of this user */
   "POST /users/auth/logout_all": {
@@ -90,7 +90,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** A single-use ticket for opening the WebSocket */
   "POST /users/auth/ws_ticket": {
@@ -103,7 +103,7 @@ export interface RouteTable {
       ticket: string;
       expires_in: number;
     };
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** List this user's sessions */
   "GET /users/sessions": {
@@ -123,7 +123,7 @@ export interface RouteTable {
         current: boolean;
       }>;
     };
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Revoke one of this user's sessions */
   "DELETE /users/sessions/{client_key}": {
@@ -135,7 +135,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** The caller's own profile */
   "GET /users/profile": {
@@ -154,7 +154,7 @@ export interface RouteTable {
       add_friend_setting: "anyone" | "verify" | "mutual" | "nobody";
       created_at: string;
     };
-    errorCode: "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Change some fields of the caller's profile */
   "PUT /users/profile": {
@@ -179,7 +179,7 @@ export interface RouteTable {
       add_friend_setting: "anyone" | "verify" | "mutual" | "nobody";
       created_at: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Find users by username prefix */
   "GET /users/search": {
@@ -203,7 +203,7 @@ export interface RouteTable {
       }>;
       next_cursor: string | null;
     };
-    errorCode: "invalid_input" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** My notifications, oldest first (?after= for the ones since) */
   "GET /users/notifications": {
@@ -223,7 +223,7 @@ export interface RouteTable {
         [key: string]: unknown;
       }>;
     };
-    errorCode: "invalid_input" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** A user's public profile */
   "GET /users/{uid}": {
@@ -242,7 +242,7 @@ export interface RouteTable {
       bio: string;
       sr_link: string | null;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Ask someone to be friends (accepted at once when they allow anyone) */
   "POST /friend/apply": {
@@ -259,7 +259,7 @@ export interface RouteTable {
       status: "pending" | "accepted";
       chat_id?: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "already_friends" | "blocked" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_accepting_requests" | "not_found" | "not_mutual" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** List my friends */
   "GET /friend": {
@@ -277,7 +277,7 @@ export interface RouteTable {
         since: string;
       }>;
     };
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Pending friend requests to me (incoming) or from me (outgoing) */
   "GET /friend/requests": {
@@ -304,7 +304,7 @@ export interface RouteTable {
         };
       }>;
     };
-    errorCode: "invalid_input" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Accept a friend request sent to me */
   "POST /friend/requests/{request_id}/accept": {
@@ -320,7 +320,7 @@ export interface RouteTable {
       status: "accepted" | "rejected";
       chat_id?: string;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "blocked" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "request_closed" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Reject a friend request sent to me */
   "POST /friend/requests/{request_id}/reject": {
@@ -336,7 +336,7 @@ export interface RouteTable {
       status: "accepted" | "rejected";
       chat_id?: string;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "request_closed" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** List the users I block */
   "GET /friend/blocks": {
@@ -353,7 +353,7 @@ export interface RouteTable {
         blocked_at: string;
       }>;
     };
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Block a user (one-way) */
   "POST /friend/block": {
@@ -367,7 +367,7 @@ export interface RouteTable {
     response: {
       blocked_uid: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Unblock a user */
   "DELETE /friend/block/{user_id}": {
@@ -379,7 +379,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Remove a friend */
   "DELETE /friend/{user_id}": {
@@ -391,7 +391,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Create a group (the creator is its owner) */
   "POST /group": {
@@ -425,7 +425,7 @@ export interface RouteTable {
       created_at: string;
       updated_at: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** List my groups */
   "GET /group": {
@@ -446,7 +446,7 @@ export interface RouteTable {
         my_role: "owner" | "manager" | "member";
       }>;
     };
-    errorCode: "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Find public groups by name prefix */
   "GET /group/search": {
@@ -471,7 +471,7 @@ export interface RouteTable {
       }>;
       next_cursor: string | null;
     };
-    errorCode: "invalid_input" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** A group's profile (private groups: members only) */
   "GET /group/{group_id}": {
@@ -499,7 +499,7 @@ export interface RouteTable {
       created_at: string;
       updated_at: string;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Disband a group (owner only) */
   "DELETE /group/{group_id}": {
@@ -511,7 +511,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "not_member" | "not_owner" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Edit the group profile (owner and managers) */
   "PUT /group/{group_id}/profile": {
@@ -548,7 +548,7 @@ export interface RouteTable {
       created_at: string;
       updated_at: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "group_too_large" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** List members (members only) */
   "GET /group/{group_id}/members": {
@@ -574,7 +574,7 @@ export interface RouteTable {
       }>;
       next_cursor: string | null;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "not_member" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Add members (owner and managers) */
   "POST /group/{group_id}/members": {
@@ -595,7 +595,7 @@ export interface RouteTable {
         code: "not_found" | "blocked";
       }>;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "group_full" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Join an open group or apply to an approval group */
   "POST /group/{group_id}/members/apply": {
@@ -613,7 +613,7 @@ export interface RouteTable {
       chat_id?: string;
       application_id?: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "already_member" | "group_full" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invite_only" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Pending applications (owner and managers) */
   "GET /group/{group_id}/members/applications": {
@@ -636,7 +636,7 @@ export interface RouteTable {
         created_at: string;
       }>;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Approve an application */
   "POST /group/{group_id}/members/applications/{application_id}/approve": {
@@ -652,7 +652,7 @@ export interface RouteTable {
       application_id: string;
       status: "approved" | "rejected";
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "application_closed" | "group_full" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Reject an application */
   "POST /group/{group_id}/members/applications/{application_id}/reject": {
@@ -668,7 +668,7 @@ export interface RouteTable {
       application_id: string;
       status: "approved" | "rejected";
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "application_closed" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Leave (your own uid) or kick a member */
   "DELETE /group/{group_id}/members/{user_id}": {
@@ -681,7 +681,7 @@ export interface RouteTable {
     body: undefined;
     status: 204;
     response: undefined;
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "insufficient_role" | "invalid_input" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "owner_must_transfer" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Make a member a manager or revoke it (owner only) */
   "PUT /group/{group_id}/managers": {
@@ -699,7 +699,7 @@ export interface RouteTable {
       uid: string;
       role: "owner" | "manager" | "member";
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "not_member" | "not_owner" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Transfer ownership (owner only) */
   "POST /group/{group_id}/transfer": {
@@ -715,7 +715,7 @@ export interface RouteTable {
     response: {
       owner_uid: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "not_member" | "not_owner" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Mute a member for a while, or unmute */
   "POST /group/{group_id}/mute": {
@@ -734,7 +734,7 @@ export interface RouteTable {
       uid: string;
       muted_until: string | null;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "insufficient_role" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "not_manager" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** My chats, most recently active first */
   "GET /chats": {
@@ -787,8 +787,6 @@ export interface RouteTable {
             name: string;
             size: number;
             mime: string;
-            width: number | null;
-            height: number | null;
           } | null;
           remind_at: string | null;
           recalled: boolean;
@@ -797,7 +795,7 @@ export interface RouteTable {
         last_activity_at: string;
       }>;
     };
-    errorCode: "invalid_input" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Get or create the direct chat with a friend */
   "POST /chats/direct": {
@@ -814,7 +812,7 @@ export interface RouteTable {
       peer_uid: string;
       created: boolean;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "blocked" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "not_friends" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Recall a message (sender within the window; owner and managers any time) */
   "POST /chats/message/recall": {
@@ -831,7 +829,7 @@ export interface RouteTable {
       seq: number;
       recalled: true;
     };
-    errorCode: "invalid_input" | "invalid_json" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_allowed" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "recall_window_passed" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Messages newest first (?before=<message id>), or after a seq (?after=) in order */
   "GET /chats/{chat_id}/messages": {
@@ -870,8 +868,6 @@ export interface RouteTable {
           name: string;
           size: number;
           mime: string;
-          width: number | null;
-          height: number | null;
         } | null;
         remind_at: string | null;
         recalled: boolean;
@@ -879,7 +875,7 @@ export interface RouteTable {
       }>;
       has_more: boolean;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Send a message: 201 stored, 202 queued */
   "POST /chats/{chat_id}/messages": {
@@ -923,14 +919,12 @@ export interface RouteTable {
         name: string;
         size: number;
         mime: string;
-        width: number | null;
-        height: number | null;
       } | null;
       remind_at: string | null;
       recalled: boolean;
       created_at: string;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "blocked" | "cannot_forward" | "client_generated_id_reused" | "file_not_found" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_reply" | "muted" | "muted_all" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "session_ended" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Mark the chat read up to a seq */
   "POST /chats/{chat_id}/read": {
@@ -948,7 +942,7 @@ export interface RouteTable {
       last_read_seq: number;
       unread_count: number;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** React to a message */
   "POST /chats/{chat_id}/messages/{msg_id}/reactions": {
@@ -971,7 +965,7 @@ export interface RouteTable {
         uids: Array<string>;
       }>;
     };
-    errorCode: "invalid_input" | "invalid_json" | "not_found" | "payload_too_large" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Take back a reaction */
   "DELETE /chats/{chat_id}/messages/{msg_id}/reactions/{emoji}": {
@@ -993,7 +987,7 @@ export interface RouteTable {
         uids: Array<string>;
       }>;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Upload one file, streamed to storage: multipart/form-data (one file part) or application/octet-stream (Content-Length). Token or X-Internal-Key */
   "POST /fserv/upload": {
@@ -1010,11 +1004,8 @@ export interface RouteTable {
       size: number;
       mime: string;
       sha256: string;
-      /** PNG, JPEG, GIF and WebP: pixels as displayed (EXIF orientation applied); null for other types or an unreadable header */
-      width: number | null;
-      height: number | null;
     };
-    errorCode: "invalid_input" | "invalid_multipart" | "length_required" | "no_file" | "payload_too_large" | "rate_limited" | "too_many_files" | "unauthorized" | "unavailable" | "unsupported_media_type" | "upload_aborted" | "upload_too_slow";
+    errorCode: "headers_too_large" | "invalid_input" | "invalid_multipart" | "length_required" | "no_file" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "too_many_files" | "unauthorized" | "unavailable" | "unsupported_media_type" | "upload_aborted" | "upload_too_slow";
   };
   /** A download URL that works without a token for a few minutes */
   "GET /fserv/link/{fid}": {
@@ -1029,7 +1020,7 @@ export interface RouteTable {
       url: string;
       expires_at: string;
     };
-    errorCode: "invalid_input" | "not_found" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Download a file (206 for a Range, 304 for If-None-Match); token or ?sig=; 404 unless the caller may see it */
   "GET /f/fserv/download/{fid}": {
@@ -1043,23 +1034,7 @@ export interface RouteTable {
     body: undefined;
     status: 200;
     response: unknown;
-    errorCode: "invalid_input" | "not_found" | "range_not_satisfiable" | "unauthorized" | "unavailable";
-  };
-  /** A WebP thumbnail of a PNG, JPEG, GIF or WebP image, ?w= 160, 320 or 640 (304 for If-None-Match); token or ?sig=; 404 unless the caller may see the file */
-  "GET /f/fserv/thumb/{fid}": {
-    auth: false;
-    params: {
-      fid: string;
-    };
-    query: {
-      sig?: string;
-      /** the thumbnail width: 160, 320, 640 */
-      w: "160" | "320" | "640";
-    };
-    body: undefined;
-    status: 200;
-    response: unknown;
-    errorCode: "invalid_input" | "no_thumbnail" | "not_found" | "thumbnail_pending" | "unauthorized" | "unavailable";
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "range_not_satisfiable" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** The process is alive */
   "GET /healthz": {
@@ -1071,7 +1046,7 @@ export interface RouteTable {
     response: {
       status: "ok";
     };
-    errorCode: never;
+    errorCode: "headers_too_large" | "unsupported_media_type";
   };
   /** PostgreSQL and Redis answer and the process is not draining */
   "GET /readyz": {
@@ -1088,7 +1063,7 @@ export interface RouteTable {
         draining: boolean;
       };
     };
-    errorCode: never;
+    errorCode: "headers_too_large" | "unsupported_media_type";
   };
 }
 
