@@ -14,6 +14,7 @@ import { uploaderOf } from './file-auth.ts';
 import { cleanFileName } from './file-name.ts';
 import { feedRequest, readSingleFile } from './request-body.ts';
 import { sniffMime } from './sniff-mime.ts';
+import { keepOnlyIfAnswered } from './unanswered-upload.ts';
 import { payloadTooLarge, UploadMeter } from './upload-meter.ts';
 
 export interface UploadedFile {
@@ -68,6 +69,7 @@ export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?:
       await discard(deps, stored);
       throw err;
     }
+    await keepOnlyIfAnswered(deps, ctx, stored);
     if (isRasterImage(stored.mime)) await requestThumbnails(deps, stored.fid);
     const { key: _key, ...file } = stored;
     return file;

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { CloseCode } from '../../shared/contracts/close-codes.ts';
 import { startSystem, type RunningSystem } from '../support/system.ts';
+import { befriend } from '../support/social.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 import { connectWs, type WsConnection } from '../support/ws-client.ts';
 
@@ -9,7 +11,7 @@ const IDLE_SECONDS = 8;
 const ALLOWED = 'http://app.wetty.test:8080';
 
 describe('realtime: session expiry, idle close and page origins', function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   let system: RunningSystem;
   let mobile: TestUser;
   before(async () => {
@@ -100,5 +102,23 @@ describe('realtime: session expiry, idle close and page origins', function () {
       expect(ws.frames[0] ?? '', JSON.stringify(headers)).to.contain('on_ready');
       ws.close();
     }
+  });
+
+  it('serves the WebSocket on the api\'s origin too: same-origin pages connect and receive, other origins get 4004', async () => {
+    const apiOrigin = new URL(system.http.baseUrl).origin;
+    const viaApi = `${system.apiWsUrl}?uid=${mobile.uid}&token=${mobile.token}`;
+    const ws = await connectWs(viaApi, { origin: apiOrigin });
+    expect((await ws.waitFor((f) => f.event === 'on_ready')).data).to.include({ uid: mobile.uid });
+    ws.socket.send('ping');
+    expect(await ws.nextFrame()).to.equal('pong');
+    // a message sent over REST reaches the socket through the tunnel
+    const friend = await signUp(system.http, { stem: 'wsvia' });
+    const chatId = await befriend(system.http, mobile, friend);
+    const sent = await system.http.post(`/chats/${chatId}/messages`, { token: friend.token, json: { client_generated_id: randomUUID(), message_type: 'text', message: 'through the api' } });
+    expect(sent.status, JSON.stringify(sent.body)).to.be.oneOf([201, 202]);
+    expect((await ws.waitFor((f) => f.event === 'on_message', 10_000)).data).to.include({ message: 'through the api' });
+    ws.close();
+    const refused = await connectWs(viaApi, { origin: 'http://evil.wetty.test' });
+    expect((await refused.closed).code).to.equal(CloseCode.originNotAllowed);
   });
 });

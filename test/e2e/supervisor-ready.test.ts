@@ -7,7 +7,7 @@ import { startSystem, type RunningSystem } from '../support/system.ts';
 const UNSAFE_PORTS = [6000, 6665, 6666, 6667, 6668, 6669, 6697, 10080];
 
 describe('npm start on a port fetch calls unsafe, with LOG_LEVEL=warn', function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   let system: RunningSystem | undefined;
   let port: number | undefined;
 

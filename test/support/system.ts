@@ -9,7 +9,10 @@ export interface RunningSystem {
   http: HttpClient;
   /** The api's private port: /metrics, /healthz, /readyz. */
   apiOpsUrl: string;
+  /** A realtime node's own port. */
   wsUrl: string;
+  /** The WebSocket on the api's origin (forwarded to the realtime nodes), as browsers use it. */
+  apiWsUrl: string;
   realtimeOpsUrl: (node: number) => string;
   workerOpsUrl: (worker: number) => string;
   process: ChildProcess;
@@ -64,7 +67,7 @@ export async function startSystem(overrides: Env = {}, options: { readyTimeoutMs
   const { process: child, output, exited } = spawnTs('supervisor/main.ts', env);
   try {
     await Promise.race([
-      waitFor(() => output().includes('"wetty is ready"'), options.readyTimeoutMs ?? 60_000),
+      waitFor(() => output().includes('"wetty is ready"'), options.readyTimeoutMs ?? 150_000),
       exited.then((code) => {
         throw new Error(`supervisor exited with ${code} before it was ready:\n${output()}`);
       }),
@@ -80,6 +83,7 @@ export async function startSystem(overrides: Env = {}, options: { readyTimeoutMs
     http: new HttpClient(`http://127.0.0.1:${env.API_PORT}`),
     apiOpsUrl: `http://127.0.0.1:${env.API_OPS_PORT}`,
     wsUrl: `ws://127.0.0.1:${env.WS_PORT}/ws/chats`,
+    apiWsUrl: `ws://127.0.0.1:${env.API_PORT}/ws/chats`,
     realtimeOpsUrl: (node) => `http://127.0.0.1:${Number(env.REALTIME_OPS_PORT) + node}`,
     workerOpsUrl: (worker) => `http://127.0.0.1:${Number(env.WORKER_OPS_PORT) + worker}`,
     process: child,

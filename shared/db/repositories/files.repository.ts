@@ -49,3 +49,8 @@ export async function setThumbState(db: Db, fid: string, state: ThumbState | nul
       ...(size ? { width: db.raw('coalesce(width, ?)', [size.width]), height: db.raw('coalesce(height, ?)', [size.height]) } : {}),
     });
 }
+
+/** Removes a file's row (an upload whose client never learned its fid). Answers whether it existed. */
+export async function deleteFileRow(db: Db, fid: string): Promise<boolean> {
+  return (await db('files').where({ fid }).delete()) === 1;
+}
