@@ -5,6 +5,7 @@ import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
+import { createPresence } from './presence.ts';
 import { Subscriptions } from './subscriptions.ts';
 
 const TypingFrame = z.object({ event: z.literal('typing'), data: z.object({ chat_id: z.string().regex(/^[0-9]{1,19}$/) }) });
@@ -38,7 +39,14 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     }
     if (!channel.startsWith(userPrefix)) return;
     const uid = channel.slice(userPrefix.length);
-    if (message.startsWith('{"event":"_')) void onControl(uid, message);
+    if (message.startsWith('{"event":"_')) {
+      onControl(uid, message).catch((err: unknown) => {
+        // The node cannot tell what this user's sockets may now receive: they reconnect and start
+        // again from the database's truth rather than keep a permission that may be stale.
+        log.error({ err, uid }, 'control event failed; closing the user\'s sockets');
+        for (const ws of connections.socketsOf(uid)) ws.end(CloseCode.tryAgainLater, 'try again later');
+      });
+    }
     else counted(message, connections.sendToUser(uid, message));
   }
 
@@ -80,9 +88,20 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     await publishAll(deps.redis, keys, (await presenceAudience(deps.db, uid)).map((friend) => ({ uid: friend, frame })));
   }
 
+  const presence = createPresence({
+    redis: deps.redis,
+    keys,
+    ttlMs: deps.config.realtime.presenceTtlMs,
+    log,
+    isLocal: (uid) => connections.socketsOf(uid).length > 0,
+    localUsers: () => connections.users(),
+    announce: publishPresence,
+  });
+
   return {
     connections,
     subscriptions,
+    presence,
 
     /** A socket passed authentication: subscribe what it needs, and tell friends if the user just came online. */
     async connected(ws: Socket, uid: string): Promise<void> {
@@ -97,7 +116,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       }
       // From here on every event reaches this socket: the client fills gaps with ?after= now.
       if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString() }));
-      if (first && (await deps.redis.incr(keys.presence(uid))) === 1) await publishPresence(uid, 'online');
+      await presence.sync(uid);
     },
 
     async disconnected(ws: Socket, uid: string): Promise<void> {
@@ -105,10 +124,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       for (const chatId of emptiedChats) await subscriptions.remove(keys.chatChannel(chatId));
       if (!lastOfUser) return;
       await subscriptions.remove(keys.userChannel(uid));
-      if ((await deps.redis.decr(keys.presence(uid))) <= 0) {
-        await deps.redis.del(keys.presence(uid));
-        await publishPresence(uid, 'offline');
-      }
+      await presence.sync(uid);
     },
 
     /** A JSON frame from a client. Answers an error frame to send back, or null. */

@@ -62,7 +62,11 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
           if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
           if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
           data.auth = auth;
-          node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+          node.connected(ws, auth.uid).catch((err: unknown) => {
+            // Without its subscriptions the socket would miss events: the client reconnects instead.
+            log.error({ err }, 'setting up a socket failed');
+            if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
+          });
           deps.metrics.realtime.socketsConnected.set(connections.size);
         },
         (err: unknown) => {
@@ -140,6 +144,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.allSettled([...cleanups]);
+      node.presence.stop();
+      node.subscriptions.stop();
     },
   };
 }

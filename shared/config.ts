@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   WS_MAX_CONNECTIONS: positiveInt.default(19_000),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
+  WS_PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(600).default(30),
   REALTIME_OPS_PORT: port.default(3100),
 
   WORKER_OPS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -139,6 +140,7 @@ export function loadConfig(env: Env = process.env) {
       maxConnections: e.WS_MAX_CONNECTIONS,
       maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
       maxBackpressureBytes: e.WS_MAX_BACKPRESSURE_BYTES,
+      presenceTtlMs: Math.round(e.WS_PRESENCE_TTL_SECONDS * 1000),
     },
     workers: {
       opsHost: e.WORKER_OPS_HOST,
