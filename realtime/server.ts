@@ -119,9 +119,11 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     res.onAborted(() => {
       aborted = true;
     });
-    void checkReadiness(deps.db, deps.redis, draining).then(({ ready, body }) => {
-      if (!aborted) json(res, ready ? '200 OK' : '503 Service Unavailable', body);
-    });
+    checkReadiness(deps.db, deps.redis, draining)
+      .then(({ ready, body }) => {
+        if (!aborted) json(res, ready ? '200 OK' : '503 Service Unavailable', body);
+      })
+      .catch((err: unknown) => log.warn({ err }, 'readiness answer failed'));
   });
   app.any('/*', (res) => json(res, '404 Not Found', { error: { code: 'not_found', message: 'No such path' } }));
 

@@ -22,7 +22,7 @@ export class Subscriptions {
   ) {
     subscriber.on('message', onMessage);
     subscriber.on('ready', () => {
-      if (this.failed.size > 0 && !this.retry) this.retry = setTimeout(() => void this.retryFailed(), 0);
+      if (this.failed.size > 0 && !this.retry) this.retry = setTimeout(() => this.retryFailedLogged(), 0);
       if (!this.everReady) {
         this.everReady = true;
         return;
@@ -47,9 +47,13 @@ export class Subscriptions {
       // Not subscribed, yet counted as needed: without a retry the channel would stay silent for good.
       this.log.warn({ err: err instanceof Error ? err.message : err, channels: channels.length }, 'subscribe failed; retrying');
       for (const channel of channels) this.failed.add(channel);
-      this.retry ??= setTimeout(() => void this.retryFailed(), this.retryMs);
+      this.retry ??= setTimeout(() => this.retryFailedLogged(), this.retryMs);
       return false;
     }
+  }
+
+  private retryFailedLogged(): void {
+    this.retryFailed().catch((err: unknown) => this.log.error({ err }, 'retrying subscribes failed'));
   }
 
   private async retryFailed(): Promise<void> {
