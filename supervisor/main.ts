@@ -44,7 +44,18 @@ runMain('supervisor', async () => {
   const childGraceMs = config.api.drainDelayMs + 18_000;
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
-  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
+  // A child not ready yet (PostgreSQL or Redis still down, a busy machine) is waited for, not given up on.
+  await Promise.all(
+    children.map(async (child) => {
+      for (;;) {
+        try {
+          return await waitUntilReady(child.readyUrl, 60_000);
+        } catch {
+          log.warn({ child: child.name }, 'child not ready after a minute; still waiting');
+        }
+      }
+    }),
+  );
   log.info(
     {
       ms: Math.round(performance.now() - started),

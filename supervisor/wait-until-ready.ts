@@ -1,9 +1,9 @@
-/** Polls a `/readyz` URL until it answers 200, or rejects after `timeoutMs`. */
+/** Polls a `/readyz` URL until it answers 200, or rejects after `timeoutMs` (each try may take 5 s: a busy machine answers slowly). */
 export async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       if (res.ok) return;
     } catch {
       // not listening yet
