@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDb, type Db } from '../shared/db/knex.ts';
 import { startOwnRedis } from '../test/support/redis-server.ts';
@@ -21,7 +23,9 @@ const say = (text: string) => process.stderr.write(`[chaos] ${text}\n`);
 const redis = await startOwnRedis({ appendOnly: true });
 const pg = await startOwnPostgres();
 say(`own Redis ${redis.url}, own PostgreSQL ${pg.url('wetty_chaos')}`);
-const system = await createChaosSystem({ DATABASE_URL: pg.url('wetty_chaos'), REDIS_URL: redis.url, REDIS_PREFIX: 'chaos', LOG_LEVEL: 'info', API_JOB_WAIT_MS: '3000' });
+const logFile = path.join(tmpdir(), `wetty-chaos-${Date.now()}.log`);
+say(`system log: ${logFile}`);
+const system = await createChaosSystem({ DATABASE_URL: pg.url('wetty_chaos'), REDIS_URL: redis.url, REDIS_PREFIX: 'chaos', LOG_LEVEL: 'info', API_JOB_WAIT_MS: '3000' }, logFile);
 let db: Db | null = null;
 const rows: Row[] = [];
 try {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { freePort, waitFor } from '../test/support/system.ts';
 
 /** The whole system run by its supervisor, as `npm start` does, with everything it printed kept. */
@@ -16,7 +17,8 @@ export interface ChaosSystem {
   log(): string;
 }
 
-export async function createChaosSystem(base: Record<string, string>): Promise<ChaosSystem> {
+export async function createChaosSystem(base: Record<string, string>, logFile: string): Promise<ChaosSystem> {
+  const file = createWriteStream(logFile, { flags: 'a' });
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -67,13 +69,17 @@ export async function createChaosSystem(base: Record<string, string>): Promise<C
     start: async () => {
       const proc = spawn(process.execPath, ['--import', 'tsx', 'supervisor/main.ts'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child = proc;
-      proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const keep = (chunk: Buffer) => {
+        output += chunk.toString();
+        file.write(chunk);
+      };
+      proc.stdout?.on('data', keep);
+      proc.stderr?.on('data', keep);
       const from = output.length;
       await waitFor(() => {
         if (proc.exitCode !== null) throw new Error(`the system exited with ${proc.exitCode}:\n${output.slice(-4000)}`);
         return output.slice(from).includes('"wetty is ready"');
-      }, 180_000, 100);
+      }, 600_000, 100);
     },
     stop: async () => {
       const proc = child;
