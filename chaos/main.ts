@@ -28,6 +28,21 @@ say(`system log: ${logFile}`);
 const system = await createChaosSystem({ DATABASE_URL: pg.url('wetty_chaos'), REDIS_URL: redis.url, REDIS_PREFIX: 'chaos', LOG_LEVEL: 'info', API_JOB_WAIT_MS: '3000' }, logFile);
 let db: Db | null = null;
 const rows: Row[] = [];
+// Ctrl-C: stop the system and remove the own Redis and PostgreSQL before leaving.
+let interrupted = false;
+const cleanup = async () => {
+  await system.stop().catch(() => undefined);
+  await db?.destroy().catch(() => undefined);
+  await redis.destroy().catch(() => undefined);
+  await pg.destroy().catch(() => undefined);
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    say(`${signal}: cleaning up`);
+    cleanup().then(() => process.exit(130), () => process.exit(130));
+  });
+}
 try {
   await system.start();
   say('system ready; seeding');
@@ -123,15 +138,22 @@ try {
       }
       return missing;
     };
-    // Recovery: every device connected again and every stored message where it belongs, or 60 s.
-    const recoveryDeadline = Date.now() + 60_000;
+    // Recovery: every acknowledged send stored, every device connected again and every stored
+    // message at its members' sockets — or the deadline.
+    const acknowledgedNow = records.filter((r) => r.acknowledged);
+    const recoveryDeadline = Date.now() + (short ? 120_000 : 180_000);
     let list = await stored();
-    while (Date.now() < recoveryDeadline && (missingPairs(list) > 0 || !devices.filter((d) => d !== revokedDevice).every((d) => d.ready))) {
+    const settled = (l: Stored[]) => {
+      const have = new Set(l.map((m) => `${m.sender_uid}:${m.client_generated_id}`));
+      return acknowledgedNow.every((r) => have.has(`${r.sender}:${r.cgid}`)) && missingPairs(l) === 0 && devices.filter((d) => d !== revokedDevice).every((d) => d.ready);
+    };
+    while (Date.now() < recoveryDeadline && !settled(list)) {
       await sleep(1000);
-      list = await stored();
+      list = await stored().catch(() => list);
     }
     const missing = missingPairs(list);
-    const firstGood = records.filter((r) => r.startedAt >= injectedAt - 10_000 && r.answers[0] === '201' && r.startedAt >= injectedAt).sort((a, b) => a.startedAt - b.startedAt)[0];
+    // Recovery: the first send started after the fault that was accepted at its first attempt.
+    const firstGood = records.filter((r) => r.startedAt >= injectedAt && (r.answers[0] === '201' || r.answers[0] === '202')).sort((a, b) => a.startedAt - b.startedAt)[0];
     const acknowledged = records.filter((r) => r.acknowledged);
     const keys = new Set(list.map((m) => `${m.sender_uid}:${m.client_generated_id}`));
     const lost = acknowledged.filter((r) => !keys.has(`${r.sender}:${r.cgid}`)).length;
@@ -161,10 +183,7 @@ try {
     printTable([row], false);
   }
 } finally {
-  await system.stop().catch(() => undefined);
-  await db?.destroy();
-  await redis.destroy();
-  await pg.destroy();
+  if (!interrupted) await cleanup();
 }
 printTable(rows, true);
 if (values.json) {
