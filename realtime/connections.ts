@@ -69,6 +69,11 @@ export class Connections {
     return [...this.chatsOfSocket.keys()];
   }
 
+  /** The large-group chats a socket receives. */
+  chatsOf(ws: Socket): string[] {
+    return [...(this.chatsOfSocket.get(ws) ?? [])];
+  }
+
   /** Answers true when this is the chat's first socket on this node. */
   joinChat(ws: Socket, chatId: string): boolean {
     const chats = this.chatsOfSocket.get(ws);

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
+import { parseControlFrame } from '../shared/contracts/control-events.ts';
 import { decodeChatPayload, encodeFrame, publishAll } from '../shared/contracts/events.ts';
 import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createPresence } from './presence.ts';
+import { reconcileSockets } from './reconcile.ts';
 import { Subscriptions } from './subscriptions.ts';
 
 const TypingFrame = z.object({ event: z.literal('typing'), data: z.object({ chat_id: z.string().regex(/^[0-9]{1,19}$/) }) });
@@ -29,6 +31,8 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
     for (const ws of connections.all()) connections.deliver(ws, frame);
     pushed.resyncs.inc({ reason: 'redis_resubscribed' });
+    // Control events published while the subscription was down never arrive: re-read their outcome.
+    reconcileSockets(deps, connections, subscriptions).catch((err: unknown) => log.error({ err }, 'could not re-check sockets after resubscribing'));
   });
 
   function onChannelMessage(channel: string, message: string): void {
@@ -46,8 +50,9 @@ export function createRealtimeNode(deps: RealtimeDeps) {
         log.error({ err, uid }, 'control event failed; closing the user\'s sockets');
         for (const ws of connections.socketsOf(uid)) ws.end(CloseCode.tryAgainLater, 'try again later');
       });
+      return;
     }
-    else counted(message, connections.sendToUser(uid, message));
+    counted(message, connections.sendToUser(uid, message));
   }
 
   /** Frames written, by event; for a new message also how long after its commit it reached sockets. */
@@ -61,16 +66,21 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   }
 
   async function onControl(uid: string, message: string): Promise<void> {
-    const { event, data } = JSON.parse(message) as { event: string; data: Record<string, unknown> };
-    if (event === '_session_revoked') {
+    const control = parseControlFrame(message);
+    if (!control) {
+      log.warn({ uid, frame: message.slice(0, 200) }, 'control event does not match its contract; ignored');
+      return;
+    }
+    if (control.event === '_session_revoked') {
+      const { client_key } = control.data;
       for (const ws of connections.socketsOf(uid)) {
-        if (data.client_key === null || data.client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
+        if (client_key === null || client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
       }
-    } else if (event === '_blocks') {
-      connections.updateBlock(uid, String(data.uid), data.blocked === true);
-    } else if (event === '_membership') {
-      const chatId = String(data.chat_id);
-      const facts = data.member === true ? await deps.userState.chat(chatId) : null;
+    } else if (control.event === '_blocks') {
+      connections.updateBlock(uid, control.data.uid, control.data.blocked);
+    } else {
+      const chatId = control.data.chat_id;
+      const facts = control.data.member ? await deps.userState.chat(chatId) : null;
       const large = facts?.kind === 'group' && facts.category === 'large';
       for (const ws of connections.socketsOf(uid)) {
         if (large) await joinChat(ws, chatId);

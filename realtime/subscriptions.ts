@@ -20,6 +20,8 @@ export class Subscriptions {
     private readonly onResubscribed: () => void,
     private readonly retryMs = 1000,
   ) {
+    // The connection is usually ready before the node is built: its next 'ready' is a reconnection.
+    this.everReady = subscriber.status === 'ready';
     subscriber.on('message', onMessage);
     subscriber.on('ready', () => {
       if (this.failed.size > 0 && !this.retry) this.retry = setTimeout(() => this.retryFailedLogged(), 0);

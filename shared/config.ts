@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(100),
   SEND_BATCH_MAX: positiveInt.default(100),
   SEND_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  OUTBOX_RELAY_AFTER_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  // Test only: a worker SIGKILLs itself right after committing a message whose text contains this.
+  FAULT_CRASH_AFTER_COMMIT: z.string().min(8).optional(),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/wetty'),
   DATABASE_POOL_MAX: positiveInt.default(10),
@@ -86,6 +90,9 @@ const EnvSchema = z.object({
     for (const name of ['S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
       if (!e[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when FILE_STORAGE=s3' });
     }
+  }
+  if (e.FAULT_CRASH_AFTER_COMMIT !== undefined && e.NODE_ENV !== 'test') {
+    ctx.addIssue({ code: 'custom', path: ['FAULT_CRASH_AFTER_COMMIT'], message: 'fault injection is for NODE_ENV=test only' });
   }
   // Run even when other variables are bad, so one error still names every problem.
 }, { when: () => true });
@@ -147,7 +154,9 @@ export function loadConfig(env: Env = process.env) {
       opsPort: e.WORKER_OPS_PORT,
       concurrency: e.WORKER_CONCURRENCY,
       sendBatch: { maxItems: e.SEND_BATCH_MAX, maxWaitMs: e.SEND_BATCH_WAIT_MS },
+      relay: { intervalMs: e.OUTBOX_RELAY_INTERVAL_MS, afterMs: e.OUTBOX_RELAY_AFTER_MS },
     },
+    faults: { crashAfterCommit: e.FAULT_CRASH_AFTER_COMMIT ?? null },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     auth: {

@@ -44,7 +44,7 @@ export async function sendMessage(deps: ApiDeps, caller: AuthContext, chatId: st
     accepted_at: new Date().toISOString(),
   };
 
-  const answer = await runMessageJob<typeof sendMessageJob, { message: MessageView }>(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
+  const answer = await runMessageJob(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
   if (!answer.done) return new Reply(202, { status: 'queued', client_generated_id: body.client_generated_id });
   // Two requests with one client_generated_id share one job: the second must describe the same message.
   if (!describes(answer.value.message, data)) throw reused();

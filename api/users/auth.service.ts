@@ -7,8 +7,8 @@ import * as sessions from '../../shared/db/repositories/sessions.repository.ts';
 import * as users from '../../shared/db/repositories/users.repository.ts';
 import { AppError, conflict, notFound, tooManyRequests, unauthorized } from '../../shared/errors.ts';
 import { hitRateLimit, type RateLimitRule } from '../../shared/redis/rate-limit.ts';
-import { controlJob } from '../../shared/queues/contracts.ts';
-import { enqueue } from '../../shared/queues/producer.ts';
+import type { Effect } from '../../shared/contracts/effects.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import type { ApiDeps } from '../deps.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
@@ -111,24 +111,29 @@ export async function refresh(deps: ApiDeps, token: string): Promise<IssuedToken
   return issued(fresh, auth.uid, auth.clientType, expiresAt);
 }
 
-/** Api processes forget cached checks of the user's tokens; realtime nodes close the ended sessions' sockets with 4003. */
-async function sessionsEnded(deps: ApiDeps, uid: string, clientKey: string | null): Promise<void> {
-  await AuthCache.announce(deps.redis, deps.keys.sessionChanges, uid);
-  await enqueue(deps.queues, controlJob, { uid, event: '_session_revoked', data: { client_key: clientKey } });
-}
+/**
+ * The effects of ending sessions, recorded with the change: api processes forget cached checks of the
+ * user's tokens; realtime nodes close the ended sessions' sockets with 4003.
+ */
+const sessionsEnded = (uid: string, clientKey: string | null): Effect[] => [
+  { kind: 'sessions_changed', uid },
+  { kind: 'control', uid, control: { event: '_session_revoked', data: { client_key: clientKey } } },
+];
 
 export async function logout(deps: ApiDeps, auth: AuthContext): Promise<void> {
-  await sessions.deleteSession(deps.db, auth.uid, auth.clientKey);
-  await sessionsEnded(deps, auth.uid, auth.clientKey);
+  await commitWithEffects(deps, async (trx, effects) => {
+    await sessions.deleteSession(trx, auth.uid, auth.clientKey);
+    effects.push(...sessionsEnded(auth.uid, auth.clientKey));
+  });
 }
 
 /** Ends every session of the user: the sessions go, and the rotated secret key voids any token still held. */
 export async function logoutAll(deps: ApiDeps, auth: AuthContext): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await commitWithEffects(deps, async (trx, effects) => {
     await users.setSecretKey(trx, auth.uid, newUserSecret());
     await sessions.deleteAllSessions(trx, auth.uid);
+    effects.push(...sessionsEnded(auth.uid, null));
   });
-  await sessionsEnded(deps, auth.uid, null);
 }
 
 export async function listSessions(deps: ApiDeps, auth: AuthContext) {
@@ -145,8 +150,10 @@ export async function listSessions(deps: ApiDeps, auth: AuthContext) {
 }
 
 export async function revokeSession(deps: ApiDeps, auth: AuthContext, clientKey: string): Promise<void> {
-  if (!(await sessions.deleteSession(deps.db, auth.uid, clientKey))) throw notFound('Session');
-  await sessionsEnded(deps, auth.uid, clientKey);
+  await commitWithEffects(deps, async (trx, effects) => {
+    if (!(await sessions.deleteSession(trx, auth.uid, clientKey))) throw notFound('Session');
+    effects.push(...sessionsEnded(auth.uid, clientKey));
+  });
 }
 
 export async function createWsTicket(deps: ApiDeps, auth: AuthContext) {

@@ -1,16 +1,44 @@
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { MessageObject, Reaction } from './messages.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
 /**
  * Events pushed to clients. A pub/sub message is exactly the frame a socket receives,
- * `{"event": name, "data": {...}}`, so realtime nodes relay without re-encoding.
+ * `{"event": name, "data": {...}}`, so realtime nodes relay without re-encoding. Each event's data is
+ * declared here with its schema: producers are type-checked against it, and clients (the SDK, tests)
+ * parse frames with it. Fields may be added to a frame later, never removed.
  */
-export type ServerEventName = 'on_message' | 'on_recall' | 'on_notify' | 'on_reaction' | 'on_read' | 'on_typing' | 'on_presence' | 'on_ready' | 'error';
+const id = z.string().regex(/^[0-9]+$/);
+const uid = z.string().regex(/^[0-9a-f]{32}$/);
+const at = z.iso.datetime();
 
-/** Instructions to realtime nodes on a user's channel; nodes act on them and never forward them. */
-export type ControlEventName = '_session_revoked' | '_membership' | '_blocks';
+export const ServerFrameSchemas = {
+  on_message: MessageObject,
+  on_recall: z.object({ chat_id: id, msg_id: id, seq: z.number().int() }),
+  on_reaction: z.object({
+    chat_id: id, msg_id: id, seq: z.number().int(), uid, emoji: z.string(), action: z.enum(['added', 'removed']), reactions: z.array(Reaction),
+  }),
+  on_read: z.object({ chat_id: id, uid, seq: z.number().int() }),
+  on_typing: z.object({ chat_id: id, uid }),
+  on_presence: z.object({ uid, status: z.enum(['online', 'offline']), at }),
+  /** A stored notification (`id` and its type's fields, see notifications.ts), or `resync` (not stored, no id). */
+  on_notify: z.object({ id: id.optional(), type: z.string(), created_at: at }).catchall(z.unknown()),
+  on_ready: z.object({ uid, at }).catchall(z.unknown()),
+  error: z.object({ code: z.string(), message: z.string() }),
+} as const;
 
-export function encodeFrame(event: ServerEventName | ControlEventName, data: object): string {
+export type ServerEventName = keyof typeof ServerFrameSchemas;
+export type ServerFrameData<E extends ServerEventName> = z.input<(typeof ServerFrameSchemas)[E]>;
+
+/** Any frame a client may receive, parsed by its event. */
+export const ServerFrame = z.discriminatedUnion(
+  'event',
+  (Object.keys(ServerFrameSchemas) as ServerEventName[]).map((event) => z.object({ event: z.literal(event), data: ServerFrameSchemas[event] })) as never,
+);
+
+/** Frames to clients. Instructions to realtime nodes are declared apart, in control-events.ts. */
+export function encodeFrame<E extends ServerEventName>(event: E, data: ServerFrameData<E>): string {
   return JSON.stringify({ event, data });
 }
 

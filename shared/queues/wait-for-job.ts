@@ -2,8 +2,9 @@ import type { EventEmitter } from 'node:events';
 import type { Job, Queue, QueueEvents } from 'bullmq';
 
 /**
- * Waits up to `ttlMs` for a job to finish: resolves with its return value, rejects with an Error
- * whose message is its failure reason, or rejects when the wait runs out.
+ * Waits up to `ttlMs` for a job to finish: resolves with its return value, rejects with `JobFailed`
+ * (its failure reason as the message) when it failed for good, with `JobWaitTimeout` when the wait
+ * runs out, or with Redis's error when Redis could not be asked (the job is stored either way).
  *
  * BullMQ's own `Job.waitUntilFinished` checks Redis from inside a promise executor: when Redis goes
  * away at that moment the error escapes as an unhandled rejection and takes the process down. Here
@@ -27,7 +28,7 @@ export function waitUntilFinished(queue: Queue, job: Job, events: QueueEvents, t
       finish();
     };
     const onCompleted = (args: { returnvalue: unknown }) => settle(() => resolve(args.returnvalue));
-    const onFailed = (args: { failedReason: string }) => settle(() => reject(new Error(args.failedReason)));
+    const onFailed = (args: { failedReason: string }) => settle(() => reject(new JobFailed(args.failedReason)));
     const timer = setTimeout(() => settle(() => reject(new JobWaitTimeout(jobId, ttlMs))), ttlMs);
     emitter.on(completedEvent, onCompleted);
     emitter.on(failedEvent, onFailed);
@@ -50,6 +51,14 @@ async function finishedState(queue: Queue, events: QueueEvents, jobId: string): 
   const job = await queue.getJob(jobId);
   if (!job) return null; // removed meanwhile: its event already went out
   return state === 'completed' ? { state, value: job.returnvalue } : { state, reason: job.failedReason };
+}
+
+/** The job failed for good; the message is its failure reason. */
+export class JobFailed extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'JobFailed';
+  }
 }
 
 /** The wait ran out; the job is still queued or running and will finish later. */

@@ -1,19 +1,32 @@
-import { encodeFrame } from '../../shared/contracts/events.ts';
 import { addReaction, findMessage, reactionsFor, removeReaction } from '../../shared/db/repositories/messages.repository.ts';
+import { noteJobDone } from '../../shared/db/repositories/job-receipts.repository.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { reactJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
-import { publishToChats } from '../../shared/delivery/fan-out.ts';
 
-/** Adds or takes back one reaction of a member to a message they can see; everyone sees the new tally. */
-export const reactProcessor = defineProcessor(reactJob, async (data, deps) => {
+/**
+ * Adds or takes back one reaction of a member to a message they can see; everyone sees the new
+ * tally. The change, the tally answered and the `on_reaction` push are one transaction, so nothing
+ * after the commit can fail the job, and the job's id is noted in that transaction: a run that a
+ * crash cut short after its commit is re-run by BullMQ into the same answer, never a 404 for a
+ * removal that happened; the push is left to the relay.
+ */
+export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) => {
   const message = await findMessage(deps.db, data.msg_id);
   if (!message || message.chat_id !== data.chat_id || !(await deps.userState.canSeeMessage(data.uid, message))) {
     return refuseJob(404, 'not_found', 'Message not found');
   }
-  if (data.action === 'add') await addReaction(deps.db, message.id, data.uid, data.emoji);
-  else if (!(await removeReaction(deps.db, message.id, data.uid, data.emoji))) return refuseJob(404, 'not_found', 'You have no such reaction');
-  const reactions = (await reactionsFor(deps.db, [message.id])).get(message.id) ?? [];
-  const event = { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), uid: data.uid, emoji: data.emoji, action: data.action === 'add' ? 'added' : 'removed', reactions };
-  await publishToChats(deps, [{ chatId: message.chat_id, actorUid: data.uid, frame: encodeFrame('on_reaction', event) }]);
+  const reactions = await commitWithEffects(deps, async (trx, effects) => {
+    // A second run of this job (recovered after a crash past its commit) answers the tally.
+    if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return (await reactionsFor(trx, [message.id])).get(message.id) ?? [];
+    if (data.action === 'add') {
+      if (await addReaction(trx, message.id, data.uid, data.emoji)) effects.push({ kind: 'reaction', msg_id: message.id, uid: data.uid, emoji: data.emoji, action: 'added' });
+    } else if (await removeReaction(trx, message.id, data.uid, data.emoji)) {
+      effects.push({ kind: 'reaction', msg_id: message.id, uid: data.uid, emoji: data.emoji, action: 'removed' });
+    } else {
+      return refuseJob(404, 'not_found', 'You have no such reaction');
+    }
+    return (await reactionsFor(trx, [message.id])).get(message.id) ?? [];
+  });
   return { chat_id: message.chat_id, msg_id: message.id, reactions };
 });
