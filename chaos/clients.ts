@@ -62,7 +62,9 @@ export async function call(baseUrl: string, method: string, path: string, token?
  */
 export class Device {
   readonly receipts = new Map<string, Receipt>();
-  readonly lastSeq = new Map<string, number>();
+  /** Per chat, the seqs held and the highest seq up to which none is missing (docs/api.md, gap filling). */
+  private readonly held = new Map<string, Set<number>>();
+  private readonly contiguous = new Map<string, number>();
   duplicateFrames = 0;
   closes: Record<string, number> = {};
   private ws: WebSocket | null = null;
@@ -126,20 +128,30 @@ export class Device {
 
   private record(receipt: Receipt): void {
     if (!this.receipts.has(receipt.msgId)) this.receipts.set(receipt.msgId, receipt);
-    if (receipt.seq > (this.lastSeq.get(receipt.chatId) ?? 0)) this.lastSeq.set(receipt.chatId, receipt.seq);
+    const held = this.held.get(receipt.chatId) ?? new Set<number>();
+    this.held.set(receipt.chatId, held);
+    held.add(receipt.seq);
+    let contiguous = this.contiguous.get(receipt.chatId) ?? 0;
+    while (held.has(contiguous + 1)) contiguous++;
+    this.contiguous.set(receipt.chatId, contiguous);
   }
 
-  /** What a client does after connecting: read each chat from the last seq it has. */
+  /** What a client does after connecting and on resync: fill each chat from its `contiguous` seq. */
   async fillGaps(): Promise<void> {
     for (const chatId of this.user.chats) {
+      let after = this.contiguous.get(chatId) ?? 0;
       for (let page = 0; page < 50; page++) {
-        const after = this.lastSeq.get(chatId) ?? 0;
         const res = await call(this.apiUrl, 'GET', `/chats/${chatId}/messages?after=${after}&max=100`, this.token);
         if (res.status !== 200) break;
-        for (const m of res.body.messages as { id: string; seq: number }[]) {
-          this.record({ msgId: String(m.id), chatId, seq: Number(m.seq), at: Date.now(), live: false });
+        const messages = res.body.messages as { id: string; seq: number }[];
+        for (const m of messages) this.record({ msgId: String(m.id), chatId, seq: Number(m.seq), at: Date.now(), live: false });
+        if (!res.body.has_more || messages.length === 0) {
+          // The range is complete: holes left are messages this user may not see.
+          const held = this.held.get(chatId);
+          if (held && held.size > 0) this.contiguous.set(chatId, Math.max(...held));
+          break;
         }
-        if (!res.body.has_more) break;
+        after = Number(messages.at(-1)?.seq);
       }
     }
   }
