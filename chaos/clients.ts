@@ -39,7 +39,7 @@ export async function call(baseUrl: string, method: string, path: string, token?
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
       body: json === undefined ? undefined : JSON.stringify(json),
-      signal: AbortSignal.timeout(20_000),
+      signal: AbortSignal.timeout(60_000),
     });
     const text = await res.text();
     let body: any = text;

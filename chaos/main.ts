@@ -165,9 +165,10 @@ try {
     const row: Row = {
       scenario: scenario.name,
       attempted: distinctSends.size,
-      created: acknowledged.filter((r) => r.answers.at(-1) === '201').length,
-      queued: acknowledged.filter((r) => r.answers.at(-1) === '202').length,
-      unanswered: records.filter((r) => !r.acknowledged).length,
+      // Per send (a duplicate send's 20 requests count once, by their first acknowledgement).
+      created: new Set(acknowledged.filter((r) => r.answers.at(-1) === '201').map((r) => `${r.sender}:${r.cgid}`)).size,
+      queued: new Set(acknowledged.filter((r) => r.answers.at(-1) === '202').map((r) => `${r.sender}:${r.cgid}`)).size,
+      unanswered: new Set(records.filter((r) => !r.acknowledged).map((r) => `${r.sender}:${r.cgid}`)).size,
       errors,
       lost,
       duplicateRows: list.length - keys.size,

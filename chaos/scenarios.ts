@@ -109,9 +109,9 @@ export function scenarios(short: boolean): Scenario[] {
       inject: async (world) => {
         const owner = world.kick.owner;
         const scenario = world.sender.scenario;
-        for (let i = 0; i < duplicateIds; i += 10) {
+        for (let i = 0; i < duplicateIds; i += 5) {
           await Promise.all(
-            Array.from({ length: Math.min(10, duplicateIds - i) }, (_, k) => {
+            Array.from({ length: Math.min(5, duplicateIds - i) }, (_, k) => {
               const cgid = `${scenario}-dup-${i + k}`;
               return Promise.all(Array.from({ length: 20 }, () => world.sender.sendUntilAnswered(owner, world.kick.chatId, cgid, `duplicate ${i + k}`)));
             }),
