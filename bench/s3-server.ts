@@ -6,4 +6,6 @@ const directory = process.argv[2];
 if (!directory) throw new Error('usage: s3-server.ts <directory>');
 const server = await startS3Server(directory);
 console.log(JSON.stringify({ port: server.port }));
-process.on('SIGTERM', () => server.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  server.close().then(() => process.exit(0), () => process.exit(1));
+});

@@ -137,7 +137,7 @@ try {
   const warmupSends = rate * warmupS;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
-      if (!cpuMarks.warmupEnd && issued >= warmupSends) void cpuSnapshot(groupOf).then((snap) => (cpuMarks.warmupEnd ??= snap));
+      if (!cpuMarks.warmupEnd && issued >= warmupSends) cpuSnapshot(groupOf).then((snap) => (cpuMarks.warmupEnd ??= snap), () => undefined);
       const due = Math.min(total, Math.floor(((performance.now() - startedAt) / 1000) * rate));
       while (issued < due) {
         const chat = chats[issued % chats.length] as (typeof chats)[number];

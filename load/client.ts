@@ -90,7 +90,10 @@ process.on('message', (message: DriverMessage) => {
     setInterval(() => {
       for (const ws of sockets) if (ws.readyState === WebSocket.OPEN) ws.send('ping');
     }, message.pingIntervalMs);
-    void run(message);
+    run(message).catch((err: unknown) => {
+      console.error(`load client failed: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
   } else if (message.type === 'stop') {
     stopping = true;
     clearInterval(report);

@@ -122,7 +122,7 @@ export async function runLoad(o: RunOptions, seeded: Seeded) {
   let fatal: string | null = null;
 
   await new Promise<void>((resolve) => {
-    const tick = setInterval(async () => {
+    const everySecond = async () => {
       const open = [...openBy.values()].reduce((a, b) => a + b, 0);
       totals.open = open;
       const processes = [];
@@ -174,6 +174,13 @@ export async function runLoad(o: RunOptions, seeded: Seeded) {
         clearInterval(tick);
         resolve();
       }
+    };
+    const tick = setInterval(() => {
+      everySecond().catch((err: unknown) => {
+        fatal = `the load tool failed: ${err instanceof Error ? err.message : String(err)}`;
+        clearInterval(tick);
+        resolve();
+      });
     }, 1000);
   });
   if (sendTimer) clearInterval(sendTimer);

@@ -6,6 +6,7 @@ import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
+import { createPresence } from './presence.ts';
 import { reconcileSockets } from './reconcile.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { TypingThrottle } from './typing-throttle.ts';
@@ -43,8 +44,16 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     }
     if (!channel.startsWith(userPrefix)) return;
     const uid = channel.slice(userPrefix.length);
-    if (message.startsWith('{"event":"_')) void onControl(uid, message);
-    else counted(message, connections.sendToUser(uid, message));
+    if (message.startsWith('{"event":"_')) {
+      onControl(uid, message).catch((err: unknown) => {
+        // The node cannot tell what this user's sockets may now receive: they reconnect and start
+        // again from the database's truth rather than keep a permission that may be stale.
+        log.error({ err, uid }, 'control event failed; closing the user\'s sockets');
+        for (const ws of connections.socketsOf(uid)) ws.end(CloseCode.tryAgainLater, 'try again later');
+      });
+      return;
+    }
+    counted(message, connections.sendToUser(uid, message));
   }
 
   /** Frames written, by event; for a new message also how long after its commit it reached sockets. */
@@ -90,9 +99,20 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     await publishAll(deps.redis, keys, (await presenceAudience(deps.db, uid)).map((friend) => ({ uid: friend, frame })));
   }
 
+  const presence = createPresence({
+    redis: deps.redis,
+    keys,
+    ttlMs: deps.config.realtime.presenceTtlMs,
+    log,
+    isLocal: (uid) => connections.socketsOf(uid).length > 0,
+    localUsers: () => connections.users(),
+    announce: publishPresence,
+  });
+
   return {
     connections,
     subscriptions,
+    presence,
 
     /** A socket passed authentication: subscribe what it needs, and tell friends if the user just came online. */
     /** `ready` adds fields to the socket's `on_ready` (ping interval, idle timeout, session expiry). */
@@ -108,7 +128,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       }
       // From here on every event reaches this socket: the client fills gaps with ?after= now.
       if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString(), ...ready }));
-      if (first && (await deps.redis.incr(keys.presence(uid))) === 1) await publishPresence(uid, 'online');
+      await presence.sync(uid);
     },
 
     async disconnected(ws: Socket, uid: string): Promise<void> {
@@ -116,10 +136,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       for (const chatId of emptiedChats) await subscriptions.remove(keys.chatChannel(chatId));
       if (!lastOfUser) return;
       await subscriptions.remove(keys.userChannel(uid));
-      if ((await deps.redis.decr(keys.presence(uid))) <= 0) {
-        await deps.redis.del(keys.presence(uid));
-        await publishPresence(uid, 'offline');
-      }
+      await presence.sync(uid);
     },
 
     /** A JSON frame from a client. Answers an error frame to send back, or null. */

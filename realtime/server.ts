@@ -143,7 +143,11 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         data.auth = auth;
         data.sessionExpiresAt = sessionExpiresAt.getTime();
         const ready = { ping_interval_ms: pingIntervalMs(idleMs), idle_timeout_ms: idleMs, session_expires_at: sessionExpiresAt.toISOString() };
-        node.connected(ws, auth.uid, ready).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+        node.connected(ws, auth.uid, ready).catch((err: unknown) => {
+          // Without its subscriptions the socket would miss events: the client reconnects instead.
+          log.error({ err }, 'setting up a socket failed');
+          if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
+        });
         deps.metrics.realtime.socketsConnected.set(connections.size);
       },
       (err: unknown) => {
@@ -187,9 +191,11 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     res.onAborted(() => {
       aborted = true;
     });
-    void checkReadiness(deps.db, deps.redis, draining).then(({ ready, body }) => {
-      if (!aborted) json(res, ready ? '200 OK' : '503 Service Unavailable', body);
-    });
+    checkReadiness(deps.db, deps.redis, draining)
+      .then(({ ready, body }) => {
+        if (!aborted) json(res, ready ? '200 OK' : '503 Service Unavailable', body);
+      })
+      .catch((err: unknown) => log.warn({ err }, 'readiness answer failed'));
   });
   app.any('/*', (res) => json(res, '404 Not Found', { error: { code: 'not_found', message: 'No such path' } }));
 
@@ -214,6 +220,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.
       await new Promise((resolve) => setImmediate(resolve));
       await Promise.allSettled([...cleanups]);
+      node.presence.stop();
+      node.subscriptions.stop();
     },
   };
 }

@@ -115,7 +115,9 @@ export class SocketLimits<S extends object> {
 
   /** Refreshes on a timer until `stop`; `onError` hears a failed refresh (the next one tries again). */
   start(onError: (err: unknown) => void): void {
-    this.timer ??= setInterval(() => this.refresh().catch(onError), Math.max(10, Math.floor(this.ttlMs / 3)));
+    this.timer ??= setInterval(() => {
+      this.refresh().catch(onError);
+    }, Math.max(10, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
   }
 

@@ -8,18 +8,23 @@ import type { Logger } from '../shared/logger.ts';
  */
 export class Subscriptions {
   private readonly counts = new Map<string, number>();
+  /** Channels whose subscribe failed: retried until they succeed or no socket needs them. */
+  private readonly failed = new Set<string>();
+  private retry: NodeJS.Timeout | null = null;
   private everReady = false;
 
   constructor(
     private readonly subscriber: Redis,
     private readonly log: Logger,
     onMessage: (channel: string, message: string) => void,
-    onResubscribed: () => void,
+    private readonly onResubscribed: () => void,
+    private readonly retryMs = 1000,
   ) {
     // The connection is usually ready before the node is built: its next 'ready' is a reconnection.
     this.everReady = subscriber.status === 'ready';
     subscriber.on('message', onMessage);
     subscriber.on('ready', () => {
+      if (this.failed.size > 0 && !this.retry) this.retry = setTimeout(() => this.retryFailedLogged(), 0);
       if (!this.everReady) {
         this.everReady = true;
         return;
@@ -33,13 +38,48 @@ export class Subscriptions {
   async add(channel: string): Promise<void> {
     const count = this.counts.get(channel) ?? 0;
     this.counts.set(channel, count + 1);
-    if (count === 0) await this.subscriber.subscribe(channel).catch((err: Error) => this.log.warn({ err: err.message, channel }, 'subscribe failed'));
+    if (count === 0) await this.subscribe([channel]);
+  }
+
+  private async subscribe(channels: string[]): Promise<boolean> {
+    try {
+      await this.subscriber.subscribe(...channels);
+      return true;
+    } catch (err) {
+      // Not subscribed, yet counted as needed: without a retry the channel would stay silent for good.
+      this.log.warn({ err: err instanceof Error ? err.message : err, channels: channels.length }, 'subscribe failed; retrying');
+      for (const channel of channels) this.failed.add(channel);
+      this.retry ??= setTimeout(() => this.retryFailedLogged(), this.retryMs);
+      return false;
+    }
+  }
+
+  private retryFailedLogged(): void {
+    this.retryFailed().catch((err: unknown) => this.log.error({ err }, 'retrying subscribes failed'));
+  }
+
+  private async retryFailed(): Promise<void> {
+    this.retry = null;
+    const channels = [...this.failed].filter((channel) => this.counts.has(channel));
+    this.failed.clear();
+    // Frames published while the channel was not subscribed are lost: its sockets catch up.
+    if (channels.length > 0 && (await this.subscribe(channels))) {
+      this.log.info({ channels: channels.length }, 'subscribe succeeded on retry; telling clients to resync');
+      this.onResubscribed();
+    }
+  }
+
+  /** Stops retrying failed subscribes (the node is stopping). */
+  stop(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
   }
 
   async remove(channel: string): Promise<void> {
     const count = this.counts.get(channel) ?? 0;
     if (count <= 1) {
       this.counts.delete(channel);
+      if (this.failed.delete(channel)) return;
       if (count === 1) await this.subscriber.unsubscribe(channel).catch((err: Error) => this.log.warn({ err: err.message, channel }, 'unsubscribe failed'));
     } else {
       this.counts.set(channel, count - 1);

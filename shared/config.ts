@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   WS_MAX_CONNECTIONS: positiveInt.default(19_000),
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
+  WS_PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(600).default(30),
   REALTIME_OPS_PORT: port.default(3100),
   WS_USER_MAX_SOCKETS_PER_NODE: positiveInt.default(32),
   WS_USER_MAX_SOCKETS: positiveInt.default(64),
@@ -176,6 +177,7 @@ export function loadConfig(env: Env = process.env) {
       userMaxSocketsPerNode: e.WS_USER_MAX_SOCKETS_PER_NODE,
       userMaxSockets: e.WS_USER_MAX_SOCKETS,
       frameRate: { max: e.WS_FRAME_RATE_MAX, windowSeconds: e.WS_FRAME_RATE_WINDOW_SECONDS },
+      presenceTtlMs: Math.round(e.WS_PRESENCE_TTL_SECONDS * 1000),
     },
     workers: {
       opsHost: e.WORKER_OPS_HOST,

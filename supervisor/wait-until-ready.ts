@@ -1,14 +1,15 @@
 import http from 'node:http';
 
 /**
- * Polls a `/readyz` URL until it answers 200, or rejects after `timeoutMs`.
+ * Polls a `/readyz` URL until it answers 200, or rejects after `timeoutMs` (each try may take 5 s: a
+ * busy machine answers slowly).
  * Uses node:http rather than `fetch`: fetch refuses ports it calls unsafe (6000, 6665–6669, 10080, …)
  * although the OS lets a server listen there.
  */
 export async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if ((await statusOf(url, 1000)) === 200) return;
+    if ((await statusOf(url, 5000)) === 200) return;
     if (Date.now() > deadline) throw new Error(`${url} was not ready within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

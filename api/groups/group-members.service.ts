@@ -33,8 +33,7 @@ export async function listMembers(deps: ApiDeps, caller: AuthContext, groupId: s
 async function refusedTargets(db: Db, actorUid: string, uids: readonly string[]): Promise<Map<string, string>> {
   const known = new Set((await db('users').whereIn('uid', uids).select<{ uid: string }[]>('uid')).map((r) => r.uid));
   const blocked = await db('blocks')
-    .where((q) => q.where('blocker_uid', actorUid).whereIn('blocked_uid', uids))
-    .orWhere((q) => q.where('blocked_uid', actorUid).whereIn('blocker_uid', uids))
+    .whereIn(['blocker_uid', 'blocked_uid'], uids.flatMap((uid) => [[actorUid, uid], [uid, actorUid]]))
     .select<{ blocker_uid: string; blocked_uid: string }[]>('blocker_uid', 'blocked_uid');
   const refused = new Map<string, string>();
   for (const uid of uids) if (!known.has(uid)) refused.set(uid, 'not_found');

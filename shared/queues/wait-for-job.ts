@@ -53,6 +53,7 @@ async function finishedState(queue: Queue, events: QueueEvents, jobId: string): 
   return state === 'completed' ? { state, value: job.returnvalue } : { state, reason: job.failedReason };
 }
 
+
 /** The wait ran out; the job is still queued or running and will finish later. */
 export class JobWaitTimeout extends Error {
   constructor(jobId: string, ttlMs: number) {

@@ -9,10 +9,12 @@ export function redisKeys(prefix: string) {
     userChannel: (uid: string) => `${prefix}:user:${uid}`,
     /** Pub/sub: events of a large group's chat, fanned out by each node to its local members. */
     chatChannel: (chatId: string) => `${prefix}:chat:${chatId}`,
-    /** How many realtime nodes hold sockets of a user: presence is online while above zero. */
+    /** Sorted set of the realtime nodes holding sockets of a user, scored by when each entry expires. */
     presence: (uid: string) => `${prefix}:presence:${uid}`,
     /** A user's open sockets on every node: members `<node>:<socket>`, scored by when they expire unless their node refreshes them. */
     userSockets: (uid: string) => `${prefix}:sockets:${uid}`,
+    /** Sorted set of users scored by their latest presence expiry: what the nodes sweep. */
+    presenceExpiry: `${prefix}:presence-expiry`,
     /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
     sessionChanges: `${prefix}:session-changes`,
     /** One key per unordered pair of users. */

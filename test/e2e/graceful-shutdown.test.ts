@@ -52,7 +52,7 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
     const stem = `drain_${randomBytes(4).toString('hex')}`;
     const outcomes: Outcome[] = [];
     let exitedAt = 0;
-    void api.exited.then(() => (exitedAt = Date.now()));
+    api.exited.then(() => (exitedAt = Date.now()), () => undefined);
     let signalledTime = 0;
 
     // Eight clients register users back to back until the api has exited and refused them once.

@@ -31,7 +31,8 @@ describe('realtime: session expiry, idle close and page origins', function () {
   /** Keeps a socket from going idle while a test waits for something else. */
   const keepAlive = (ws: WsConnection) => {
     const timer = setInterval(() => ws.socket.send('ping'), 1000);
-    void ws.closed.then(() => clearInterval(timer));
+    const stop = () => clearInterval(timer);
+    ws.closed.then(stop, stop);
     return () => clearInterval(timer);
   };
 

@@ -103,7 +103,7 @@ describe('a Redis restart under load (real processes)', function () {
     }
     // Recovery: sends are stored again with nothing done by hand.
     const afterRestarts = served();
-    await waitFor(() => alive() && attempts.slice(-40).every((x) => x.status === 201) && served() > afterRestarts + 100, 60_000);
+    await waitFor(() => alive() && attempts.slice(-40).every((x) => x.status === 201 || x.status === 202) && served() > afterRestarts + 50, 120_000);
     running = false;
     await senders;
 

@@ -52,7 +52,7 @@ export async function startOwnRedis(options: { appendOnly?: boolean } = {}): Pro
       const proc = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'inherit'] });
       child = proc;
       exited = new Promise((resolve) => proc.once('exit', () => resolve()));
-      void exited.then(() => {
+      proc.once('exit', () => {
         if (child === proc) child = null;
       });
       await waitFor(ping, 15_000, 50);

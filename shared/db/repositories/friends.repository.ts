@@ -33,7 +33,7 @@ export async function decideRequest(db: Db, id: string, status: Exclude<FriendRe
 export async function closePendingBetween(db: Db, a: string, b: string, status: 'accepted' | 'cancelled'): Promise<void> {
   await db('friend_requests')
     .where({ status: 'pending' })
-    .andWhere((q) => q.where({ from_uid: a, to_uid: b }).orWhere({ from_uid: b, to_uid: a }))
+    .whereIn(['from_uid', 'to_uid'], [[a, b], [b, a]])
     .update({ status, decided_at: db.fn.now() });
 }
 
