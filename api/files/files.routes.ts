@@ -51,6 +51,7 @@ export const filesRoutes = [
     method: 'get', path: '/f/fserv/thumb/:fid', tag, auth: false, raw: true,
     summary: 'A WebP thumbnail of a PNG, JPEG, GIF or WebP image, ?w= 160, 320 or 640 (304 for If-None-Match); token or ?sig=; 404 unless the caller may see the file',
     params: FidParams, query: ThumbnailQuery, status: 200,
+    alsoAnswers: { 304: { description: 'Not modified (`If-None-Match` matched the ETag)' } },
     errors: { 401: ['unauthorized'], 404: ['no_thumbnail'], 503: ['thumbnail_pending'] },
     handle: (deps, { ctx, params, query }) => sendThumbnail(deps, ctx, params.fid, query.w, query.sig),
   }),
