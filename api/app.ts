@@ -6,6 +6,7 @@ import { apiDocument } from './docs/api-document.ts';
 import { documentCheck, type UndocumentedAnswer } from './docs/document-check.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import type { ApiState } from './http/context.ts';
+import { crossOrigin } from './http/cors.ts';
 import { errorHandler, logLateError } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { httpMetrics } from './http/http-metrics.ts';
@@ -13,6 +14,7 @@ import { jsonBody } from './http/json-body.ts';
 import { requestLog } from './http/request-log.ts';
 import { buildRouter } from './http/route.ts';
 import { apiRoutes } from './routes.ts';
+import { pageSettings, webApp } from './web/web-app.ts';
 
 /** Paths whose bodies are streamed by their route instead of parsed as JSON (routes declaring `rawBody`). */
 const streamingPaths = new Set(apiRoutes.filter((r) => r.rawBody).map((r) => r.path));
@@ -21,9 +23,11 @@ const isStreamingPath = (path: string) => streamingPaths.has(path);
 /** Builds the Koa application: middleware in the order a request meets it, then each module's routes. */
 export function createApp(
   deps: ApiDeps,
-  options: { isDraining?: () => boolean; onUndocumentedAnswer?: (answer: UndocumentedAnswer) => void } = {},
+  options: { isDraining?: () => boolean; webAppDir?: string; onUndocumentedAnswer?: (answer: UndocumentedAnswer) => void } = {},
 ): Koa<ApiState> {
-  const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy });
+  // Behind a proxy the client address is the one the proxy appended last to X-Forwarded-For: the
+  // entries before it come from the client, which could pick any address to dodge per-address limits.
+  const app = new Koa<ApiState>({ proxy: deps.config.api.trustProxy, maxIpsCount: 1 });
   const isDraining = options.isDraining ?? (() => false);
   // Errors Koa sees after a response began, and those of mounted sub-applications (the queue board).
   app.on('error', logLateError(deps.log));
@@ -36,9 +40,12 @@ export function createApp(
     options.onUndocumentedAnswer?.(answer);
   }));
   app.use(errorHandler(deps.log));
+  app.use(crossOrigin(deps.config.cors, deps.config.cors.maxAgeSeconds));
   // The board parses its own bodies, so it comes before the JSON body middleware.
   app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
   app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));
+  // Wetty Web at `/` (its routes under /app/, files under /assets/); every other path is the API's.
+  app.use(webApp({ dir: options.webAppDir, settings: pageSettings(deps.config) }));
 
   for (const router of [healthRoutes(deps, isDraining), docsRoutes(document), buildRouter(deps, apiRoutes)]) {
     app.use(router.routes());

@@ -56,6 +56,10 @@ export async function openApiDeps(
   // Every request waiting on a job listens here and on its queue: thousands at once is normal.
   messageEvents.setMaxListeners(0);
   for (const queue of Object.values(queues)) queue.setMaxListeners(0);
+  // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
+  const onQueueError = (err: Error) => log.debug({ err: err.message }, 'queue connection error');
+  for (const queue of Object.values(queues)) queue.on('error', onQueueError);
+  messageEvents.on('error', onQueueError);
   return {
     config,
     db,

@@ -4,7 +4,7 @@ import { internalSecret, loadConfig, operatorCredentials } from '../shared/confi
 import { checkReadiness } from '../shared/health.ts';
 import { createLogger } from '../shared/logger.ts';
 import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
-import { closeHttpServer } from '../shared/process/close-http-server.ts';
+import { drainable } from '../shared/process/close-http-server.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
 import { createApp } from './app.ts';
 import { answerClientErrors } from './http/client-errors.ts';
@@ -25,6 +25,7 @@ runMain('api', async () => {
   const server: Server = app.listen(config.api.port, config.api.host);
   answerClientErrors(server, log);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const requests = drainable(server);
   // Metrics and health on a port of their own, never served to clients.
   const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });
   await listenOps(ops, config.api.opsHost, config.api.opsPort);
@@ -33,11 +34,12 @@ runMain('api', async () => {
   stopOnSignals(
     log,
     async () => {
-      // /readyz answers 503 first, so a load balancer stops sending; then stop accepting and
-      // finish every request in progress; only then release connections.
+      // /readyz answers 503 first, so a load balancer stops sending; then stop accepting, answer
+      // every request in progress with `Connection: close` and refuse any that starts later (503);
+      // only then release connections.
       draining = true;
       if (config.api.drainDelayMs > 0) await sleep(config.api.drainDelayMs);
-      await closeHttpServer(server, REQUEST_GRACE_MS);
+      await requests.close(REQUEST_GRACE_MS);
       log.info('in-flight requests finished');
       ops.close();
       await deps.close();

@@ -5,7 +5,8 @@ import { cpus, totalmem } from 'node:os';
 
 /**
  * `npm run bench`: the benchmark suite, in sequence and at modest sizes (about 6 minutes here):
- * idle sockets and KB per socket, durable send throughput and latency, large-group fan-out, and
+ * idle sockets and KB per socket, durable send throughput and latency, the naive send floor beside
+ * Wetty (the ratio of sustained rates), large-group fan-out, and
  * the file streaming benchmark when bench/files.ts exists. Appends a results table to docs/benchmarks.md.
  */
 interface Step {
@@ -37,6 +38,7 @@ const startedAt = new Date();
 const steps: Step[] = [
   { name: 'idle sockets', args: ['load/main.ts', '--scenario', 'idle', '--sockets', '5000', '--duration', '30', '--nodes', '1', '--out', 'bench/results/suite-idle'], result: () => readJson('bench/results/suite-idle.json') },
   { name: 'durable sends', args: ['bench/send-throughput.ts', '--rate', '500', '--duration', '20', '--pairs', '200'], result: () => newest('send-') },
+  { name: 'floor vs Wetty', args: ['bench/floor.ts', '--rates', '1000,2000,3000', '--duration', '20'], result: () => newest('floor-') },
   { name: 'large-group fan-out', args: ['load/main.ts', '--scenario', 'large-group', '--sockets', '2000', '--duration', '20', '--out', 'bench/results/suite-large-group'], result: () => readJson('bench/results/suite-large-group.json') },
 ];
 // bench/files.ts prints its own markdown table; the suite copies it below its own.
@@ -70,6 +72,9 @@ function summarize(name: string, r: Record<string, any>): string {
   if (name === 'durable sends') {
     const d = r.send_to_deliver_ms;
     return `${r.achieved_sends_per_s}/s of ${r.offered_per_s}/s offered; send→deliver p50 ${d.p50} p95 ${d.p95} p99 ${d.p99} max ${d.max} ms; undelivered ${r.undelivered}, duplicates ${r.duplicates}`;
+  }
+  if (name === 'floor vs Wetty') {
+    return `highest sustained (p99 ≤ 100 ms, 0 lost): floor ${r.floor_best}/s, Wetty ${r.wetty_best}/s, ratio ${r.ratio}`;
   }
   if (name === 'large-group fan-out') {
     const f = r.large_group_fanout_ms ?? {};

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
+import { parseControlFrame } from '../shared/contracts/control-events.ts';
 import { decodeChatPayload, encodeFrame, publishAll } from '../shared/contracts/events.ts';
 import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { Subscriptions } from './subscriptions.ts';
+import { TypingThrottle } from './typing-throttle.ts';
 
 const TypingFrame = z.object({ event: z.literal('typing'), data: z.object({ chat_id: z.string().regex(/^[0-9]{1,19}$/) }) });
 const TYPING_INTERVAL_MS = 2000;
@@ -22,7 +24,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   const chatPrefix = keys.chatChannel('');
   const { realtime: pushed, messages } = deps.metrics;
   const connections = new Connections(() => pushed.slowSocketsDropped.inc());
-  const lastTyping = new WeakMap<Socket, Map<string, number>>();
+  const typing = new TypingThrottle<Socket>(TYPING_INTERVAL_MS);
 
   const subscriptions = new Subscriptions(deps.subscriber, log, onChannelMessage, () => {
     const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
@@ -53,16 +55,21 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   }
 
   async function onControl(uid: string, message: string): Promise<void> {
-    const { event, data } = JSON.parse(message) as { event: string; data: Record<string, unknown> };
-    if (event === '_session_revoked') {
+    const control = parseControlFrame(message);
+    if (!control) {
+      log.warn({ uid, frame: message.slice(0, 200) }, 'control event does not match its contract; ignored');
+      return;
+    }
+    if (control.event === '_session_revoked') {
+      const { client_key } = control.data;
       for (const ws of connections.socketsOf(uid)) {
-        if (data.client_key === null || data.client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
+        if (client_key === null || client_key === ws.getUserData().auth?.clientKey) ws.end(CloseCode.sessionRevoked, 'session revoked');
       }
-    } else if (event === '_blocks') {
-      connections.updateBlock(uid, String(data.uid), data.blocked === true);
-    } else if (event === '_membership') {
-      const chatId = String(data.chat_id);
-      const facts = data.member === true ? await deps.userState.chat(chatId) : null;
+    } else if (control.event === '_blocks') {
+      connections.updateBlock(uid, control.data.uid, control.data.blocked);
+    } else {
+      const chatId = control.data.chat_id;
+      const facts = control.data.member ? await deps.userState.chat(chatId) : null;
       const large = facts?.kind === 'group' && facts.category === 'large';
       for (const ws of connections.socketsOf(uid)) {
         if (large) await joinChat(ws, chatId);
@@ -119,17 +126,18 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       } catch {
         return errorFrame('invalid_frame', 'Send text "ping" or a JSON {"event","data"} frame');
       }
-      const typing = TypingFrame.safeParse(parsed);
-      if (!typing.success) return errorFrame('unsupported_frame', 'The only client event is {"event":"typing","data":{"chat_id"}}');
-      const chatId = typing.data.data.chat_id;
-      const seen = lastTyping.get(ws) ?? new Map<string, number>();
-      lastTyping.set(ws, seen);
-      const now = Date.now();
-      if (now - (seen.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return null; // at most one every 2 s per chat
-      seen.set(chatId, now);
-      if (!(await deps.userState.canSend(uid, chatId)).allowed) return errorFrame('not_allowed', 'You cannot type in that chat');
-      await publishToChats(deps, [{ chatId, actorUid: uid, frame: encodeFrame('on_typing', { chat_id: chatId, uid }) }], [], { skipActor: true });
-      return null;
+      const frame = TypingFrame.safeParse(parsed);
+      if (!frame.success) return errorFrame('unsupported_frame', 'The only client event is {"event":"typing","data":{"chat_id"}}');
+      const chatId = frame.data.data.chat_id;
+      // At most one every 2 s per chat, a bounded number of chats and checks per socket; the rest are dropped.
+      if (!typing.begin(ws, chatId)) return null;
+      try {
+        if (!(await deps.userState.canSend(uid, chatId)).allowed) return errorFrame('not_allowed', 'You cannot type in that chat');
+        await publishToChats(deps, [{ chatId, actorUid: uid, frame: encodeFrame('on_typing', { chat_id: chatId, uid }) }], [], { skipActor: true });
+        return null;
+      } finally {
+        typing.done(ws);
+      }
     },
   };
 }

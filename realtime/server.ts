@@ -1,9 +1,11 @@
+import type { AuthContext } from '../shared/auth/authenticate.ts';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
 import { checkReadiness } from '../shared/health.ts';
 import { authenticateUpgrade, type UpgradeCredentials } from './authenticate-upgrade.ts';
 import type { Socket, SocketData } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createRealtimeNode } from './node.ts';
+import { createSocketLimits } from './socket-limits.ts';
 import { uws, type HttpResponse, type TemplatedApp, type us_listen_socket } from './uws.ts';
 
 export interface RealtimeServer {
@@ -23,6 +25,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const listenSockets: us_listen_socket[] = [];
   const cleanups = new Set<Promise<void>>();
   const authenticating = new Set<Socket>();
+  const limits = createSocketLimits<Socket>(deps);
   let draining = false;
   const app = uws.App();
 
@@ -61,9 +64,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
           if (data.closed) return;
           if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
           if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
-          data.auth = auth;
-          node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
-          deps.metrics.realtime.socketsConnected.set(connections.size);
+          admit(ws, data, auth);
         },
         (err: unknown) => {
           authenticating.delete(ws);
@@ -74,6 +75,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
 
     message: (ws, message, isBinary) => {
+      if (!limits.allowFrame(ws)) {
+        deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.rateLimited) });
+        return ws.end(CloseCode.rateLimited, 'frame rate limited');
+      }
       if (message.byteLength > config.realtime.maxPayloadBytes) return ws.end(CloseCode.frameTooBig, 'frame too big');
       // The ArrayBuffer is only valid during this callback: decode it now.
       const text = Buffer.from(message).toString('utf8');
@@ -95,6 +100,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       const data = ws.getUserData();
       data.closed = true;
       authenticating.delete(ws);
+      track(limits.release(ws), 'releasing a socket\'s place failed');
       const { auth } = data;
       if (!auth) return;
       const cleanup: Promise<void> = node
@@ -105,6 +111,33 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       deps.metrics.realtime.socketsConnected.set(connections.size);
     },
   });
+
+  /** An authenticated socket takes a place among its user's sockets (or is refused with 4006), then is set up. */
+  function admit(ws: Socket, data: SocketData, auth: AuthContext): void {
+    limits.admit(ws, auth.uid).then(
+      (admitted) => {
+        if (data.closed) return track(limits.release(ws), 'releasing a socket\'s place failed');
+        if (!admitted) {
+          deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.tooManyConnections) });
+          return ws.end(CloseCode.tooManyConnections, 'too many connections');
+        }
+        if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
+        data.auth = auth;
+        node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+        deps.metrics.realtime.socketsConnected.set(connections.size);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'counting a socket failed');
+        if (!data.closed) ws.end(CloseCode.tryAgainLater, 'try again later');
+      },
+    );
+  }
+
+  /** Work a closed socket leaves behind, awaited by `close` while Redis is still open. */
+  function track(work: Promise<void>, failure: string): void {
+    const tracked: Promise<void> = work.catch((err: unknown) => log.error({ err }, failure)).finally(() => cleanups.delete(tracked));
+    cleanups.add(tracked);
+  }
 
   const json = (res: HttpResponse, status: string, body: unknown): void => {
     res.cork(() => res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify(body)));
@@ -135,6 +168,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     isDraining: () => draining,
     close: async () => {
       draining = true;
+      limits.stop();
       for (const socket of listenSockets) uws.us_listen_socket_close(socket);
       for (const ws of [...connections.all(), ...authenticating]) ws.end(CloseCode.nodeRestarting, 'node restarting');
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.

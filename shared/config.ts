@@ -23,6 +23,9 @@ const EnvSchema = z.object({
   API_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   API_OPS_PORT: port.default(3300),
   API_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(0),
+  // Browser pages on other origins allowed to call the api and open the WebSocket (same origin always is).
+  CORS_ORIGINS: z.string().default('').transform((v, ctx) => parseOrigins(v, ctx)),
+  CORS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
 
   OPERATOR_USER: z.string().min(1).max(64).default('operator'),
   // No default here: development and test fall back to DEV_OPERATOR_PASSWORD, production must set it.
@@ -36,12 +39,20 @@ const EnvSchema = z.object({
   WS_MAX_PAYLOAD_BYTES: positiveInt.default(16 * 1024),
   WS_MAX_BACKPRESSURE_BYTES: positiveInt.default(1024 * 1024),
   REALTIME_OPS_PORT: port.default(3100),
+  WS_USER_MAX_SOCKETS_PER_NODE: positiveInt.default(32),
+  WS_USER_MAX_SOCKETS: positiveInt.default(64),
+  WS_FRAME_RATE_MAX: positiveInt.default(100),
+  WS_FRAME_RATE_WINDOW_SECONDS: positiveInt.default(10),
 
   WORKER_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_OPS_PORT: port.default(3200),
   WORKER_CONCURRENCY: positiveInt.default(100),
   SEND_BATCH_MAX: positiveInt.default(100),
   SEND_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  OUTBOX_RELAY_AFTER_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  // Test only: a worker SIGKILLs itself right after committing a message whose text contains this.
+  FAULT_CRASH_AFTER_COMMIT: z.string().min(8).optional(),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/wetty'),
   DATABASE_POOL_MAX: positiveInt.default(10),
@@ -54,12 +65,26 @@ const EnvSchema = z.object({
   WS_TICKET_TTL_SECONDS: positiveInt.default(60),
   LOGIN_RATE_MAX: positiveInt.default(10),
   LOGIN_RATE_WINDOW_SECONDS: positiveInt.default(60),
+  LOGIN_ADDRESS_RATE_MAX: positiveInt.default(50),
+  LOGIN_USER_FAILURE_MAX: positiveInt.default(100),
+  LOGIN_USER_FAILURE_WINDOW_SECONDS: positiveInt.default(3600),
+  LOGIN_KNOWN_ADDRESS_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   REGISTER_RATE_MAX: positiveInt.default(20),
   REGISTER_RATE_WINDOW_SECONDS: positiveInt.default(3600),
 
   GROUP_SMALL_MAX_MEMBERS: positiveInt.default(500),
   GROUP_LARGE_MAX_MEMBERS: positiveInt.default(100_000),
   MUTE_MAX_SECONDS: positiveInt.default(30 * 24 * 3600),
+
+  // Per-user abuse limits (README "Limits"): far above what an honest client does.
+  SEND_BURST_MAX: positiveInt.default(30),
+  SEND_BURST_WINDOW_SECONDS: positiveInt.default(1),
+  SEND_SUSTAINED_MAX: positiveInt.default(10_000),
+  SEND_SUSTAINED_WINDOW_SECONDS: positiveInt.default(3600),
+  FRIEND_REQUESTS_PER_DAY: positiveInt.default(200),
+  GROUP_ADDITIONS_PER_HOUR: positiveInt.default(1000),
+  UPLOADS_PER_HOUR: positiveInt.default(500),
+  UPLOAD_BYTES_PER_HOUR: positiveInt.default(20 * 1024 ** 3),
 
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
@@ -85,6 +110,9 @@ const EnvSchema = z.object({
     for (const name of ['S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
       if (!e[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when FILE_STORAGE=s3' });
     }
+  }
+  if (e.FAULT_CRASH_AFTER_COMMIT !== undefined && e.NODE_ENV !== 'test') {
+    ctx.addIssue({ code: 'custom', path: ['FAULT_CRASH_AFTER_COMMIT'], message: 'fault injection is for NODE_ENV=test only' });
   }
   // Run even when other variables are bad, so one error still names every problem.
 }, { when: () => true });
@@ -128,6 +156,7 @@ export function loadConfig(env: Env = process.env) {
       opsPort: e.API_OPS_PORT,
       drainDelayMs: Math.round(e.API_DRAIN_DELAY_SECONDS * 1000),
     },
+    cors: { origins: e.CORS_ORIGINS, maxAgeSeconds: e.CORS_MAX_AGE_SECONDS },
     messages: { recallWindowSeconds: e.RECALL_WINDOW_SECONDS },
     operator: { user: e.OPERATOR_USER, password: e.OPERATOR_PASSWORD ?? (e.NODE_ENV === 'production' ? null : DEV_OPERATOR_PASSWORD) },
     realtime: {
@@ -139,13 +168,18 @@ export function loadConfig(env: Env = process.env) {
       maxConnections: e.WS_MAX_CONNECTIONS,
       maxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
       maxBackpressureBytes: e.WS_MAX_BACKPRESSURE_BYTES,
+      userMaxSocketsPerNode: e.WS_USER_MAX_SOCKETS_PER_NODE,
+      userMaxSockets: e.WS_USER_MAX_SOCKETS,
+      frameRate: { max: e.WS_FRAME_RATE_MAX, windowSeconds: e.WS_FRAME_RATE_WINDOW_SECONDS },
     },
     workers: {
       opsHost: e.WORKER_OPS_HOST,
       opsPort: e.WORKER_OPS_PORT,
       concurrency: e.WORKER_CONCURRENCY,
       sendBatch: { maxItems: e.SEND_BATCH_MAX, maxWaitMs: e.SEND_BATCH_WAIT_MS },
+      relay: { intervalMs: e.OUTBOX_RELAY_INTERVAL_MS, afterMs: e.OUTBOX_RELAY_AFTER_MS },
     },
+    faults: { crashAfterCommit: e.FAULT_CRASH_AFTER_COMMIT ?? null },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     auth: {
@@ -153,6 +187,9 @@ export function loadConfig(env: Env = process.env) {
       refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
       wsTicketTtlSeconds: e.WS_TICKET_TTL_SECONDS,
       loginRate: { max: e.LOGIN_RATE_MAX, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+      loginAddressRate: { max: e.LOGIN_ADDRESS_RATE_MAX, windowSeconds: e.LOGIN_RATE_WINDOW_SECONDS },
+      loginUserFailures: { max: e.LOGIN_USER_FAILURE_MAX, windowSeconds: e.LOGIN_USER_FAILURE_WINDOW_SECONDS },
+      loginKnownAddressSeconds: e.LOGIN_KNOWN_ADDRESS_DAYS * 24 * 3600,
       registerRate: { max: e.REGISTER_RATE_MAX, windowSeconds: e.REGISTER_RATE_WINDOW_SECONDS },
       internalSecret: e.INTERNAL_SECRET ?? (e.NODE_ENV === 'production' ? null : DEV_INTERNAL_SECRET),
     },
@@ -175,6 +212,14 @@ export function loadConfig(env: Env = process.env) {
     groups: {
       maxMembers: { small: e.GROUP_SMALL_MAX_MEMBERS, large: e.GROUP_LARGE_MAX_MEMBERS },
       muteMaxSeconds: e.MUTE_MAX_SECONDS,
+    },
+    limits: {
+      sendBurst: { max: e.SEND_BURST_MAX, windowSeconds: e.SEND_BURST_WINDOW_SECONDS },
+      sendSustained: { max: e.SEND_SUSTAINED_MAX, windowSeconds: e.SEND_SUSTAINED_WINDOW_SECONDS },
+      friendRequests: { max: e.FRIEND_REQUESTS_PER_DAY, windowSeconds: 24 * 3600 },
+      groupAdditions: { max: e.GROUP_ADDITIONS_PER_HOUR, windowSeconds: 3600 },
+      uploads: { max: e.UPLOADS_PER_HOUR, windowSeconds: 3600 },
+      uploadBytes: { max: e.UPLOAD_BYTES_PER_HOUR, windowSeconds: 3600 },
     },
     supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES },
   });
@@ -210,6 +255,28 @@ export function internalSecret(config: Pick<Config, 'env' | 'auth'>): string {
     throw new ConfigError(['INTERNAL_SECRET: the development default is refused when NODE_ENV=production']);
   }
   return secret;
+}
+
+/**
+ * `CORS_ORIGINS`: comma-separated origins (`https://app.example.com`, `http://localhost:5173`), or `*`
+ * alone (any page, never with credentials). Empty: only the api's own origin.
+ */
+function parseOrigins(value: string, ctx: z.RefinementCtx): string[] {
+  const origins = value.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.includes('*') && origins.length > 1) ctx.addIssue({ code: 'custom', message: '`*` stands alone (any origin), not in a list' });
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://app.example.com (scheme, host, optional port; no path or trailing slash)` });
+    }
+  }
+  return origins;
 }
 
 function deepFreeze<T extends object>(value: T): T {

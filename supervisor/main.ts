@@ -2,8 +2,9 @@ import { internalSecret, loadConfig, operatorCredentials } from '../shared/confi
 import { ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
-import { createLogger } from '../shared/logger.ts';
+import { announcer, createLogger } from '../shared/logger.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { ensureWebApp } from './build-web-app.ts';
 import { ChildProcessRunner, type ChildSpec } from './child-process-runner.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
 
@@ -15,11 +16,14 @@ runMain('supervisor', async () => {
   internalSecret(config);
   const log = createLogger(config, 'supervisor');
 
+  // The web app the api serves is built (when missing or stale) while the database is prepared.
+  const webApp = ensureWebApp(log);
   await ensureDatabase(config.db.url);
   const db = createDb(config.db);
   const applied = await migrateLatest(db);
   await db.destroy();
   log.info({ applied }, 'database migrated');
+  await webApp;
 
   const children: ChildSpec[] = [
     // One api process; its ops port is passed explicitly like the others so a second one can get port + 1.
@@ -45,7 +49,8 @@ runMain('supervisor', async () => {
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
   await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
-  log.info(
+  // Printed whatever LOG_LEVEL is: an operator always learns where the system listens.
+  announcer(log).info(
     {
       ms: Math.round(performance.now() - started),
       api: `http://${config.api.host}:${config.api.port}`,

@@ -7,8 +7,10 @@ import type { Metrics } from '../shared/metrics/metrics.ts';
 import type { RedisKeys } from '../shared/redis/keys.ts';
 import type { Queues } from '../shared/queues/producer.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
+import type { MessageRow } from '../shared/db/repositories/messages.repository.ts';
 import type { Batcher } from './send/batcher.ts';
-import type { SendJob, SendOutcome } from './send/send-pipeline.ts';
+import type { SendRequest } from './send/gate.ts';
+import type { SendOutcome } from './send/send-pipeline.ts';
 
 /** What every processor is handed; built once by `openWorkerDeps` in a composition root. */
 export interface WorkerDeps {
@@ -22,7 +24,14 @@ export interface WorkerDeps {
   /** File storage, for removing the objects of abandoned uploads. */
   storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
-  sendBatcher: Batcher<SendJob, SendOutcome>;
+  sendBatcher: Batcher<SendRequest, SendOutcome>;
   log: Logger;
   metrics: Metrics;
+  /** Fault injection for tests only (see `FAULT_CRASH_AFTER_COMMIT`); never set in production. */
+  hooks?: WorkerHooks;
+}
+
+export interface WorkerHooks {
+  /** Runs right after a send batch commits, before anything is pushed. */
+  afterSendCommit?(messages: readonly MessageRow[]): void;
 }

@@ -22,6 +22,8 @@ export async function openWorkerDeps(config: Config, log: Logger, metricsOptions
   await waitForRedis(redis);
   const keys = redisKeys(config.redis.prefix);
   const queues = createQueues(redis, config.redis.prefix);
+  // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
+  for (const queue of Object.values(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
   const deps: WorkerDeps & { close(): Promise<void> } = {
     config,
     db,

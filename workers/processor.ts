@@ -1,13 +1,14 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import { isDataError } from '../shared/db/pg-errors.ts';
-import type { JobContract, JobData, QueueName } from '../shared/queues/contracts.ts';
+import { JobRefusedError, type JobRefusal } from '../shared/contracts/job-outcomes.ts';
+import type { JobContract, JobData, JobResult, QueueName } from '../shared/queues/contracts.ts';
 import type { WorkerDeps } from './deps.ts';
 
-/** A processor handles one job contract. What it returns becomes the job's return value. */
+/** A processor handles one job contract. What it returns becomes the job's return value, of the contract's result type. */
 export interface Processor<C extends JobContract = JobContract> {
   contract: C;
-  handle(data: JobData<C>, deps: WorkerDeps, job: Job): Promise<unknown>;
+  handle(data: JobData<C>, deps: WorkerDeps, job: Job): Promise<JobResult<C>>;
 }
 
 export function defineProcessor<C extends JobContract>(contract: C, handle: Processor<C>['handle']): Processor<C> {
@@ -39,7 +40,9 @@ export function dispatcherFor(queue: QueueName, processors: readonly Processor[]
   };
 }
 
-/** Fails a job for good with a reason the api turns into its HTTP answer. */
-export function refuseJob(status: 400 | 403 | 404 | 409, code: string, message: string): never {
-  throw new UnrecoverableError(JSON.stringify({ status, code, message }));
+/** Fails a job for good with a declared refusal the api turns into its HTTP answer. */
+export function refuseJob(refusal: JobRefusal): never;
+export function refuseJob(status: JobRefusal['status'], code: string, message: string): never;
+export function refuseJob(first: JobRefusal | JobRefusal['status'], code?: string, message?: string): never {
+  throw new JobRefusedError(typeof first === 'object' ? first : { status: first, code: code as string, message: message as string });
 }

@@ -2,8 +2,7 @@ import type { AuthContext } from '../../shared/auth/authenticate.ts';
 import { listChatsOf, markRead, type ChatListRow } from '../../shared/db/repositories/chat-list.repository.ts';
 import { listMessages, reactionsFor, toMessageView, type MessageRow } from '../../shared/db/repositories/messages.repository.ts';
 import { notFound } from '../../shared/errors.ts';
-import { publishReadJob } from '../../shared/queues/contracts.ts';
-import { enqueue } from '../../shared/queues/producer.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import type { ApiDeps } from '../deps.ts';
 
 /** Members read a chat; to everyone else it does not exist (404, like an unknown id). */
@@ -68,9 +67,12 @@ async function seqOfMessage(deps: ApiDeps, chatId: string, messageId: string): P
 
 export async function readChat(deps: ApiDeps, caller: AuthContext, chatId: string, seq: number) {
   await requireReader(deps, caller, chatId);
-  const state = await markRead(deps.db, chatId, caller.uid, seq);
-  if (!state) throw notFound('Chat');
+  const state = await commitWithEffects(deps, async (trx, effects) => {
+    const moved = await markRead(trx, chatId, caller.uid, seq);
+    if (!moved) throw notFound('Chat');
+    effects.push({ kind: 'read', uid: caller.uid, chat_id: chatId, seq: Number(moved.last_read_seq) });
+    return moved;
+  });
   const lastRead = Number(state.last_read_seq);
-  await enqueue(deps.queues, publishReadJob, { uid: caller.uid, chat_id: chatId, seq: lastRead });
   return { chat_id: chatId, last_read_seq: lastRead, unread_count: Math.max(0, Number(state.last_seq) - lastRead) };
 }

@@ -41,6 +41,7 @@ export const chatsRoutes = [
       403: ['session_ended', 'not_member', 'not_friends', 'blocked', 'muted', 'muted_all'],
       404: ['file_not_found'],
       409: ['client_generated_id_reused'],
+      429: ['rate_limited'],
     },
     handle: (deps, { auth, params, body }) => sendMessage(deps, auth, params.chat_id, body),
   }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { multiLine, NumericId, singleLine } from '../../shared/validation/fields.ts';
 import { Fid, Uid } from '../../shared/validation/ids.ts';
+import { MessageObject, Reaction } from '../../shared/contracts/messages.ts';
 
 export const MESSAGE_MAX_CHARS = 4000;
 const REMINDER_MAX_AHEAD_MS = 366 * 24 * 3600 * 1000;
@@ -82,26 +83,8 @@ export const RecallBody = z.strictObject({ msg_id: NumericId });
 export const ReactionBody = z.strictObject({ emoji: singleLine(32).min(1) });
 
 const isoTime = z.iso.datetime();
-const Reaction = z.object({ emoji: z.string(), count: z.number().int(), uids: z.array(Uid) });
-export const MessageResponse = z.object({
-  id: z.string(),
-  chat_id: z.string(),
-  seq: z.number().int(),
-  sender_uid: Uid,
-  message: z.string(),
-  message_type: z.enum(['text', 'emote', 'image', 'file', 'reminder', 'system']),
-  format: z.enum(['plain', 'markdown']),
-  client_generated_id: z.string(),
-  reply_to_id: z.string().nullable(),
-  reply_root_id: z.string().nullable(),
-  forwarded_from: z.string().nullable(),
-  mentions: z.array(Uid),
-  reactions: z.array(Reaction),
-  file: z.object({ fid: z.string(), name: z.string(), size: z.number(), mime: z.string() }).nullable(),
-  remind_at: isoTime.nullable(),
-  recalled: z.boolean(),
-  created_at: isoTime,
-});
+// The message object is declared once, with the workers that hand it back (shared/contracts/messages.ts).
+export const MessageResponse = MessageObject;
 export const QueuedResponse = z.object({ status: z.literal('queued'), client_generated_id: z.string() });
 export const QueuedActionResponse = z.object({ status: z.literal('queued'), msg_id: z.string() });
 export const MessagesResponse = z.object({ messages: z.array(MessageResponse), has_more: z.boolean() });

@@ -1,7 +1,9 @@
 import type { JobsOptions } from 'bullmq';
 import { AppError } from '../../shared/errors.ts';
-import type { JobContract, JobData } from '../../shared/queues/contracts.ts';
+import { readRefusal } from '../../shared/contracts/job-outcomes.ts';
+import type { JobContract, JobData, JobResult } from '../../shared/queues/contracts.ts';
 import { enqueue } from '../../shared/queues/producer.ts';
+import { JobFailedError, waitUntilFinished } from '../../shared/queues/wait-for-job.ts';
 import type { ApiDeps } from '../deps.ts';
 
 export type JobAnswer<T> = { done: true; value: T } | { done: false; jobId: string };
@@ -15,45 +17,33 @@ const DURABLE: JobsOptions = {
 };
 
 /**
- * Enqueues a `messages` job and waits a bounded time for the worker's answer. A refusal the worker
- * reports (JSON `{status, code, message}` as the failure) becomes that AppError; if the wait runs out
- * the job is still queued and will run, and the caller answers 202.
+ * Enqueues a `messages` job and waits a bounded time for the worker's answer, parsed against the
+ * job's declared result. A refusal the worker declares (shared/contracts/job-outcomes.ts) becomes
+ * that AppError; if the wait runs out the job is still queued (or retrying) and will run, and the
+ * caller answers 202. A job that failed for good for another reason is a server error, never 202.
  *
- * A refusal answers that attempt only: the refused job is removed once read, so a retry with the
- * same id (after an unmute, an unblock, a new friendship) is gated afresh instead of being handed
- * the old refusal by BullMQ's job-id deduplication.
+ * A finished failure answers that attempt only: the failed job is removed once read, so a retry with
+ * the same id (after an unmute, an unblock, a new friendship, or a recovered outage) runs afresh
+ * instead of being handed the old failure by BullMQ's job-id deduplication.
  */
-export async function runMessageJob<C extends JobContract, T>(
+export async function runMessageJob<C extends JobContract>(
   deps: ApiDeps,
   contract: C,
   data: JobData<C>,
   jobId: string,
-): Promise<JobAnswer<T>> {
+): Promise<JobAnswer<JobResult<C>>> {
   const job = await enqueue(deps.queues, contract, data, { ...DURABLE, jobId });
+  let value: unknown;
   try {
-    const value = (await job.waitUntilFinished(deps.messageEvents, deps.config.api.jobWaitMs)) as T;
-    return { done: true, value };
+    value = await waitUntilFinished(deps.queues[contract.queue], job, deps.messageEvents, deps.config.api.jobWaitMs);
   } catch (err) {
-    const refusal = parseRefusal(err);
-    if (refusal) {
-      // Another request for the same job may have removed it already.
-      await deps.queues[contract.queue].remove(jobId).catch(() => undefined);
-      throw new AppError(refusal.status, refusal.code, refusal.message);
-    }
-    return { done: false, jobId };
+    // The wait ran out, or Redis went away while waiting: the job is stored and runs later.
+    if (!(err instanceof JobFailedError)) return { done: false, jobId };
+    // Another request for the same job may have removed it already.
+    await deps.queues[contract.queue].remove(jobId).catch(() => undefined);
+    const refusal = readRefusal(err.reason);
+    if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message);
+    throw err;
   }
-}
-
-function parseRefusal(err: unknown): { status: number; code: string; message: string } | null {
-  const text = err instanceof Error ? err.message : '';
-  if (!text.startsWith('{')) return null;
-  try {
-    const parsed = JSON.parse(text) as { status?: unknown; code?: unknown; message?: unknown };
-    if (typeof parsed.status === 'number' && typeof parsed.code === 'string') {
-      return { status: parsed.status, code: parsed.code, message: typeof parsed.message === 'string' ? parsed.message : parsed.code };
-    }
-  } catch {
-    // not a refusal: a transient failure still being retried
-  }
-  return null;
+  return { done: true, value: contract.result.parse(value) as JobResult<C> };
 }

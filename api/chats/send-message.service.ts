@@ -5,6 +5,7 @@ import { asStored } from '../../shared/validation/text.ts';
 import { sendMessageJob, type JobData } from '../../shared/queues/contracts.ts';
 import type { ApiDeps } from '../deps.ts';
 import { Reply } from '../http/route.ts';
+import { limitSend } from '../limits/user-limits.ts';
 import { validateMarkdown } from './markdown.ts';
 import type { SendMessageBody } from './messages.schema.ts';
 import { runMessageJob } from './run-job.ts';
@@ -48,7 +49,8 @@ export async function sendMessage(deps: ApiDeps, caller: AuthContext, chatId: st
     accepted_at: new Date().toISOString(),
   };
 
-  const answer = await runMessageJob<typeof sendMessageJob, { message: MessageView }>(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
+  await limitSend(deps, caller.uid);
+  const answer = await runMessageJob(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
   if (!answer.done) return new Reply(202, { status: 'queued', client_generated_id: body.client_generated_id });
   // Two requests with one client_generated_id share one job: the second must describe the same message.
   if (!describes(answer.value.message, data)) throw reused();

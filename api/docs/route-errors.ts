@@ -9,7 +9,8 @@ export type ErrorCodes = Record<number, string[]>;
  *
  * By kind:
  *  - every route: 400 `invalid_input` (each query, path and body string is checked for NUL and lone
- *    surrogates, whatever the schema), 429 `rate_limited` (per-user and per-address limits),
+ *    surrogates, whatever the schema), 403 `origin_not_allowed` (a browser page on an origin that is
+ *    not in CORS_ORIGINS), 429 `rate_limited` (per-user and per-address limits),
  *    431 `headers_too_large` (URL or headers over ~16 KB), 503 `unavailable` (PostgreSQL or Redis down);
  *  - routes the JSON body middleware sees (all but streamed uploads): 415 `unsupported_media_type`
  *    for a body that is not JSON; on POST and PUT, where bodies are read, also 400 `invalid_json`,
@@ -20,6 +21,7 @@ export function routeErrors(route: AnyRoute): ErrorCodes {
   const codes: ErrorCodes = {};
   const expect = (status: number, ...list: readonly string[]) => (codes[status] = [...new Set([...(codes[status] ?? []), ...list])]);
   expect(400, 'invalid_input');
+  expect(403, 'origin_not_allowed');
   if (!route.rawBody) {
     if (route.method === 'post' || route.method === 'put') {
       expect(400, 'invalid_json', 'invalid_body');

@@ -27,6 +27,7 @@ export const filesRoutes = [
       411: ['length_required'],
       413: ['payload_too_large'],
       415: ['unsupported_media_type'],
+      429: ['rate_limited'],
     },
     handle: (deps, { ctx, query }) => uploadFile(deps, ctx, query),
   }),

@@ -7,6 +7,12 @@ import { contentDisposition } from './content-disposition.ts';
 import { isSafeInlineImage, servedContentType } from './sniff-mime.ts';
 
 /**
+ * A file's bytes never change under its fid (nor a thumbnail's under its ETag), so a browser may keep
+ * them a day without asking; `private` keeps them out of shared caches.
+ */
+export const FILE_CACHE_CONTROL = 'private, max-age=86400';
+
+/**
  * Answers with a stored file: 304 when the client's copy is current, 206 for one satisfiable range,
  * 416 for a malformed or unsatisfiable one, else 200. Every answer forbids sniffing and runs in a
  * sandbox; only the safe raster image types are `inline`. HEAD gets the headers without opening storage.
@@ -20,7 +26,7 @@ export async function sendFile(ctx: ApiContext, storage: FileStorage, file: File
 
   ctx.set({
     ETag: etag,
-    'Cache-Control': 'private, no-cache',
+    'Cache-Control': FILE_CACHE_CONTROL,
     'Accept-Ranges': 'bytes',
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': 'sandbox',
@@ -40,7 +46,7 @@ export async function sendFile(ctx: ApiContext, storage: FileStorage, file: File
 }
 
 /** If-None-Match: `*` or any listed tag equal to ours (weak comparison). */
-function etagMatches(header: string, etag: string): boolean {
+export function etagMatches(header: string, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
     const t = tag.trim();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { AppError } from '../../shared/errors.ts';
+import type { UploadByteQuota } from '../limits/user-limits.ts';
 import { SNIFF_BYTES } from './sniff-mime.ts';
 
 export const payloadTooLarge = (maxBytes: number) => new AppError(413, 'payload_too_large', `The file is larger than ${maxBytes} bytes`);
@@ -15,7 +16,11 @@ export class UploadMeter extends Transform {
   private readonly hash = createHash('sha256');
   private headBytes = Buffer.alloc(0);
 
-  constructor(private readonly maxBytes: number) {
+  /** `quota`, when given, counts the bytes against the uploader's hourly allowance as they pass. */
+  constructor(
+    private readonly maxBytes: number,
+    private readonly quota?: UploadByteQuota,
+  ) {
     super();
   }
 
@@ -26,7 +31,13 @@ export class UploadMeter extends Transform {
     if (this.headBytes.length < SNIFF_BYTES) {
       this.headBytes = Buffer.concat([this.headBytes, chunk.subarray(0, SNIFF_BYTES - this.headBytes.length)]);
     }
-    callback(null, chunk);
+    if (!this.quota) return callback(null, chunk);
+    this.quota.add(chunk.length).then(() => callback(null, chunk), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.quota) return callback();
+    this.quota.flush().then(() => callback(), callback);
   }
 
   /** The first bytes, for sniffing. */

@@ -5,6 +5,7 @@ import { insertFile } from '../../shared/db/repositories/files.repository.ts';
 import { clearPendingUpload, notePendingUpload } from '../../shared/db/repositories/pending-uploads.repository.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { ApiDeps } from '../deps.ts';
+import { startUpload, type UploadByteQuota } from '../limits/user-limits.ts';
 import type { ApiContext } from '../http/context.ts';
 import { uploaderOf } from './file-auth.ts';
 import { cleanFileName } from './file-name.ts';
@@ -38,7 +39,9 @@ const storageKeyOf = (fid: string) => `${fid.slice(5, 7)}/${fid}`;
 export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?: string | undefined }): Promise<UploadedFile> {
   try {
     const owner = await uploaderOf(deps, ctx);
-    const stored = await receive(deps, ctx, query.name);
+    // A user's uploads count against their hourly limits; uploads with the internal key (trusted services) do not.
+    const quotaFor = (declaredBytes: number | undefined) => (ctx.state.auth ? startUpload(deps, owner, declaredBytes) : Promise.resolve(undefined));
+    const stored = await receive(deps, ctx, query.name, quotaFor);
     try {
       await deps.db.transaction(async (trx) => {
         // Gone only if the sweeper took this upload as abandoned (it took longer than the limit).
@@ -66,22 +69,27 @@ export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?:
   }
 }
 
-function receive(deps: ApiDeps, ctx: ApiContext, name: string | undefined): Promise<StoredUpload> {
+async function receive(
+  deps: ApiDeps,
+  ctx: ApiContext,
+  name: string | undefined,
+  quotaFor: (declaredBytes: number | undefined) => Promise<UploadByteQuota | undefined>,
+): Promise<StoredUpload> {
   const maxBytes = deps.config.files.maxBytes;
   switch (ctx.request.type) {
     case 'application/octet-stream': {
       const length = ctx.request.length;
       if (length === undefined) throw new AppError(411, 'length_required', 'Send a Content-Length header with application/octet-stream');
       if (length > maxBytes) throw payloadTooLarge(maxBytes);
-      const meter = new UploadMeter(maxBytes);
+      const meter = new UploadMeter(maxBytes, await quotaFor(length));
       feedRequest(ctx.req, meter);
       return store(deps, meter, cleanFileName(name), length);
     }
     case 'multipart/form-data':
       return readSingleFile(
         ctx.req,
-        (file, filename) => {
-          const meter = new UploadMeter(maxBytes);
+        async (file, filename) => {
+          const meter = new UploadMeter(maxBytes, await quotaFor(undefined));
           pipeline(file, meter).catch(() => undefined); // a failure surfaces through the store below
           return store(deps, meter, cleanFileName(name ?? filename));
         },

@@ -21,7 +21,7 @@ export const friendsRoutes = [
   route({
     method: 'post', path: '/friend/apply', tag, auth: true, summary: 'Ask someone to be friends (accepted at once when they allow anyone)',
     body: ApplyBody, status: 201, response: ApplyResponse,
-    errors: { 400: ['invalid_target'], 403: ['blocked', 'not_accepting_requests', 'not_mutual'], 404: ['not_found'], 409: ['already_friends'] },
+    errors: { 400: ['invalid_target'], 403: ['blocked', 'not_accepting_requests', 'not_mutual'], 404: ['not_found'], 409: ['already_friends'], 429: ['rate_limited'] },
     handle: (deps, { auth, body }) => friends.apply(deps, auth, body),
   }),
   route({

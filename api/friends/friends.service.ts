@@ -9,6 +9,7 @@ import type { Db } from '../../shared/db/knex.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors.ts';
 import { commitChange, type ChangeSet } from '../../shared/social/change-set.ts';
 import type { ApiDeps } from '../deps.ts';
+import { limitFriendRequest } from '../limits/user-limits.ts';
 
 async function requireOtherUser(db: Db, caller: AuthContext, targetUid: string) {
   if (targetUid === caller.uid) throw badRequest('invalid_target', 'You cannot do that to yourself');
@@ -37,6 +38,7 @@ async function refuseIfBlocked(trx: Db, caller: string, other: string): Promise<
 }
 
 export async function apply(deps: ApiDeps, caller: AuthContext, input: { target_user_id: string; apply_msg: string }) {
+  await limitFriendRequest(deps, caller.uid);
   const target = await requireOtherUser(deps.db, caller, input.target_user_id);
   return commitChange(deps, async (change) => {
     const { trx } = change;

@@ -4,6 +4,7 @@ import * as groups from '../../shared/db/repositories/groups.repository.ts';
 import { conflict, forbidden, notFound } from '../../shared/errors.ts';
 import { commitChange } from '../../shared/social/change-set.ts';
 import type { ApiDeps } from '../deps.ts';
+import { limitGroupAdditions } from '../limits/user-limits.ts';
 import { loadGroup, requireManager, requireMember, requireOutranks } from './group-access.ts';
 
 /** Refuses (409, nothing changed) when `adding` more members would pass the group's size cap. */
@@ -43,6 +44,7 @@ async function refusedTargets(db: Db, actorUid: string, uids: readonly string[])
 
 /** Owner and managers add people directly. Answers, per person, who was added and who was not. */
 export async function addMembers(deps: ApiDeps, caller: AuthContext, groupId: string, userIds: readonly string[]) {
+  await limitGroupAdditions(deps, caller.uid, userIds.length);
   return commitChange(deps, async (change) => {
     const context = await loadGroup(change.trx, groupId, caller.uid, { lock: true });
     requireManager(context);

@@ -45,7 +45,7 @@ export const groupsRoutes = [
   }),
   route({
     method: 'post', path: '/group/:group_id/members', tag, auth: true, summary: 'Add members (owner and managers)',
-    params: s.GroupParams, body: s.AddMembersBody, response: s.AddMembersResponse, errors: { 403: ['not_member', 'not_manager'], 409: ['group_full'] },
+    params: s.GroupParams, body: s.AddMembersBody, response: s.AddMembersResponse, errors: { 403: ['not_member', 'not_manager'], 409: ['group_full'], 429: ['rate_limited'] },
     handle: (deps, { auth, params, body }) => members.addMembers(deps, auth, params.group_id, body.user_ids),
   }),
   route({

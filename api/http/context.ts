@@ -5,6 +5,8 @@ import type { AuthContext } from '../../shared/auth/authenticate.ts';
 export interface ApiState {
   requestId: string;
   auth?: AuthContext;
+  /** Set by the CORS middleware: the request comes from an allowed page on another origin. */
+  crossOrigin?: boolean;
 }
 
 export type ApiContext = RouterContext<ApiState>;

@@ -7,9 +7,10 @@ import * as sessions from '../../shared/db/repositories/sessions.repository.ts';
 import * as users from '../../shared/db/repositories/users.repository.ts';
 import { AppError, conflict, notFound, tooManyRequests, unauthorized } from '../../shared/errors.ts';
 import { hitRateLimit, type RateLimitRule } from '../../shared/redis/rate-limit.ts';
-import { controlJob } from '../../shared/queues/contracts.ts';
-import { enqueue } from '../../shared/queues/producer.ts';
+import type { Effect } from '../../shared/contracts/effects.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import type { ApiDeps } from '../deps.ts';
+import { beginLoginAttempt } from './login-limits.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 export interface IssuedToken {
@@ -53,11 +54,11 @@ export async function login(
   input: { username: string; password: string; client_type: ClientType },
   client: { ip: string; userAgent: string | undefined },
 ): Promise<IssuedToken> {
-  await enforceRateLimit(deps, 'login-ip', client.ip, deps.config.auth.loginRate);
-  await enforceRateLimit(deps, 'login-user', input.username.toLowerCase(), deps.config.auth.loginRate);
+  const attempt = await beginLoginAttempt(deps, input.username, client.ip);
   const user = await users.findUserByUsername(deps.db, input.username);
   // Unknown user and wrong password take the same time and get the same answer.
   const valid = await verifyPassword(user?.password_hash, input.password);
+  await attempt.settle(Boolean(user && valid));
   if (!user || !valid) throw new AppError(401, 'invalid_credentials', 'Wrong username or password');
 
   await sessions.deleteExpiredSessions(deps.db, user.uid);
@@ -111,24 +112,29 @@ export async function refresh(deps: ApiDeps, token: string): Promise<IssuedToken
   return issued(fresh, auth.uid, auth.clientType, expiresAt);
 }
 
-/** Api processes forget cached checks of the user's tokens; realtime nodes close the ended sessions' sockets with 4003. */
-async function sessionsEnded(deps: ApiDeps, uid: string, clientKey: string | null): Promise<void> {
-  await AuthCache.announce(deps.redis, deps.keys.sessionChanges, uid);
-  await enqueue(deps.queues, controlJob, { uid, event: '_session_revoked', data: { client_key: clientKey } });
-}
+/**
+ * The effects of ending sessions, recorded with the change: api processes forget cached checks of the
+ * user's tokens; realtime nodes close the ended sessions' sockets with 4003.
+ */
+const sessionsEnded = (uid: string, clientKey: string | null): Effect[] => [
+  { kind: 'sessions_changed', uid },
+  { kind: 'control', uid, control: { event: '_session_revoked', data: { client_key: clientKey } } },
+];
 
 export async function logout(deps: ApiDeps, auth: AuthContext): Promise<void> {
-  await sessions.deleteSession(deps.db, auth.uid, auth.clientKey);
-  await sessionsEnded(deps, auth.uid, auth.clientKey);
+  await commitWithEffects(deps, async (trx, effects) => {
+    await sessions.deleteSession(trx, auth.uid, auth.clientKey);
+    effects.push(...sessionsEnded(auth.uid, auth.clientKey));
+  });
 }
 
 /** Ends every session of the user: the sessions go, and the rotated secret key voids any token still held. */
 export async function logoutAll(deps: ApiDeps, auth: AuthContext): Promise<void> {
-  await deps.db.transaction(async (trx) => {
+  await commitWithEffects(deps, async (trx, effects) => {
     await users.setSecretKey(trx, auth.uid, newUserSecret());
     await sessions.deleteAllSessions(trx, auth.uid);
+    effects.push(...sessionsEnded(auth.uid, null));
   });
-  await sessionsEnded(deps, auth.uid, null);
 }
 
 export async function listSessions(deps: ApiDeps, auth: AuthContext) {
@@ -145,8 +151,10 @@ export async function listSessions(deps: ApiDeps, auth: AuthContext) {
 }
 
 export async function revokeSession(deps: ApiDeps, auth: AuthContext, clientKey: string): Promise<void> {
-  if (!(await sessions.deleteSession(deps.db, auth.uid, clientKey))) throw notFound('Session');
-  await sessionsEnded(deps, auth.uid, clientKey);
+  await commitWithEffects(deps, async (trx, effects) => {
+    if (!(await sessions.deleteSession(trx, auth.uid, clientKey))) throw notFound('Session');
+    effects.push(...sessionsEnded(auth.uid, clientKey));
+  });
 }
 
 export async function createWsTicket(deps: ApiDeps, auth: AuthContext) {

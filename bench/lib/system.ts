@@ -30,11 +30,16 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DATABASE_URL: base.toString(),
     REDIS_PREFIX: `wetty-bench-${id}`,
-    API_PORT: '3400',
-    WS_PORT: '3401',
-    REALTIME_OPS_PORT: '3410',
-    WORKER_OPS_PORT: '3420',
+    // Fixed ports unless the environment names others (two benchmarks on one machine).
+    API_PORT: process.env.API_PORT ?? '3400',
+    WS_PORT: process.env.WS_PORT ?? '3401',
+    REALTIME_OPS_PORT: process.env.REALTIME_OPS_PORT ?? '3410',
+    WORKER_OPS_PORT: process.env.WORKER_OPS_PORT ?? '3420',
     LOGIN_RATE_MAX: '1000000',
+    LOGIN_ADDRESS_RATE_MAX: '1000000',
+    // One benchmark client sends for many users from one address at thousands a second.
+    SEND_BURST_MAX: '1000000',
+    SEND_SUSTAINED_MAX: '100000000',
     REGISTER_RATE_MAX: '1000000',
     ...overrides,
   };

@@ -22,10 +22,21 @@ export function verifyInternalKey(secret: string, key: string): string | null {
   return verified(secret, key, INTERNAL_KEY_AUDIENCE)?.sub ?? null;
 }
 
-export function signFileLink(secret: string, uid: string, fid: string, ttlSeconds: number): { sig: string; expiresAt: Date } {
-  const exp = Math.floor(Date.now() / 1000) + ttlSeconds;
-  const sig = jwt.sign({ fid, exp }, secret, { algorithm: 'HS256', audience: FILE_LINK_AUDIENCE, subject: uid });
+/**
+ * A download link signature, stable within a time bucket so a browser's cache can reuse the URL: the
+ * expiry is `now + ttl` rounded up to the next multiple of `ttl` seconds since the epoch, so the same
+ * user asking for the same file gets the very same signature until that boundary, and every link is
+ * valid for at least `ttl` and less than `2 × ttl` seconds. No `iat`, so signing is deterministic.
+ */
+export function signFileLink(secret: string, uid: string, fid: string, ttlSeconds: number, nowMs = Date.now()): { sig: string; expiresAt: Date } {
+  const exp = linkExpiry(nowMs, ttlSeconds);
+  const sig = jwt.sign({ fid, exp }, secret, { algorithm: 'HS256', audience: FILE_LINK_AUDIENCE, subject: uid, noTimestamp: true });
   return { sig, expiresAt: new Date(exp * 1000) };
+}
+
+/** The end (epoch seconds) of the bucket a link signed at `nowMs` expires at. */
+export function linkExpiry(nowMs: number, ttlSeconds: number): number {
+  return Math.ceil((nowMs / 1000 + ttlSeconds) / ttlSeconds) * ttlSeconds;
 }
 
 /** The uid a download link was issued to, or null unless it is valid, unexpired and for this fid. */

@@ -1,16 +1,16 @@
 import type { Redis } from 'ioredis';
+import type { ServerEventName, ServerFrames } from '../../client/src/protocol/frames.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
 /**
  * Events pushed to clients. A pub/sub message is exactly the frame a socket receives,
- * `{"event": name, "data": {...}}`, so realtime nodes relay without re-encoding.
+ * `{"event": name, "data": {...}}`, so realtime nodes relay without re-encoding. The frames and
+ * their data are declared once, in the client SDK's protocol module, which the SDK parses with.
  */
-export type ServerEventName = 'on_message' | 'on_recall' | 'on_notify' | 'on_reaction' | 'on_read' | 'on_typing' | 'on_presence' | 'on_ready' | 'error';
+export type { ServerEventName, ServerFrames } from '../../client/src/protocol/frames.ts';
 
-/** Instructions to realtime nodes on a user's channel; nodes act on them and never forward them. */
-export type ControlEventName = '_session_revoked' | '_membership' | '_blocks';
-
-export function encodeFrame(event: ServerEventName | ControlEventName, data: object): string {
+/** Frames to clients, typed by the protocol. Instructions to realtime nodes are declared apart, in control-events.ts. */
+export function encodeFrame<E extends ServerEventName>(event: E, data: ServerFrames[E]): string {
   return JSON.stringify({ event, data });
 }
 

@@ -17,6 +17,16 @@ export function messageMetrics(registry: Registry) {
       buckets: latencyBuckets,
       registers: [registry],
     }),
+    outboxRelayed: new Counter({
+      name: 'wetty_outbox_relayed_total',
+      help: 'Committed changes whose effects (pushes, control events, timers) the relay delivered because the process that committed them did not',
+      registers: [registry],
+    }),
+    outboxRelayFailures: new Counter({
+      name: 'wetty_outbox_relay_failures_total',
+      help: 'Attempts of the relay to deliver a change\'s effects that failed (they are tried again)',
+      registers: [registry],
+    }),
     persistToPushSeconds: new Histogram({
       name: 'wetty_persist_to_push_seconds',
       help: 'Time from a message being committed to a realtime node writing it to the sockets',

@@ -19,6 +19,12 @@ export function realtimeMetrics(registry: Registry) {
       help: 'Sockets closed with 4008 because they fell too far behind',
       registers: [registry],
     }),
+    socketsLimited: new Counter({
+      name: 'wetty_realtime_sockets_limited_total',
+      help: 'Sockets closed for a per-user limit: 4006 (too many sockets for the user) or 4029 (too many frames)',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
     resyncs: new Counter({
       name: 'wetty_realtime_resyncs_total',
       help: 'Resync notices sent to clients, by reason (subscription_lost, slow_socket, …)',

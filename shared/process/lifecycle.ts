@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
  * and the child must drain on the supervisor's SIGTERM instead of being hit twice.
  */
 export function stopOnSignals(log: Logger, stop: () => Promise<void>, graceMs = 15_000): void {
+  logStrayFailures(log);
   const supervised = process.env.WETTY_SUPERVISED === '1';
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
@@ -39,6 +40,23 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>, graceMs = 
     });
   }
 }
+
+/**
+ * A promise nobody awaited that rejects is a bug (the lint in `npm test` forbids floating promises),
+ * but it must not take a whole process and every socket or request in it down: it is logged as an
+ * error and the process carries on. An exception thrown out of a callback leaves state unknown: it
+ * is logged and the process exits 1, for its supervisor to start a fresh one.
+ */
+export function logStrayFailures(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason: unknown) => log.error({ err: reason }, 'unhandled rejection; carrying on'));
+  process.on('uncaughtException', (err: Error) => {
+    log.fatal({ err }, 'uncaught exception; exiting');
+    process.exit(1);
+  });
+}
+let guarded = false;
 
 /** Starts a role's main function; a startup failure is printed plainly and exits 1. */
 export function runMain(role: string, main: () => Promise<void>): void {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NumericId } from '../validation/ids.ts';
+import { MessageObject, Reaction } from '../contracts/messages.ts';
 
 /**
  * Every BullMQ job the product runs: its queue, its name and the schema of its data, declared once.
@@ -9,14 +10,16 @@ import { NumericId } from '../validation/ids.ts';
 export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export interface JobContract<S extends z.ZodType = z.ZodType> {
+export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   queue: QueueName;
   name: string;
   schema: S;
+  /** What the job hands back when it succeeds (its BullMQ return value); the api parses it. */
+  result: R;
 }
 
-function defineJob<S extends z.ZodType>(queue: QueueName, name: string, schema: S): JobContract<S> {
-  return { queue, name, schema };
+function defineJob<S extends z.ZodType, R extends z.ZodType = z.ZodUnknown>(queue: QueueName, name: string, schema: S, result?: R): JobContract<S, R> {
+  return { queue, name, schema, result: (result ?? z.unknown()) as R };
 }
 
 /**
@@ -24,15 +27,6 @@ function defineJob<S extends z.ZodType>(queue: QueueName, name: string, schema: 
  * worker hold the job that long, so operators and tests can watch a drain finish work in progress.
  */
 export const pingJob = defineJob('system', 'ping', z.object({ sent_at: z.iso.datetime(), work_ms: z.number().int().min(0).max(10_000).optional() }));
-
-/** Pushes stored notifications to their recipients' sockets (as `on_notify`). */
-export const deliverNotificationsJob = defineJob(
-  'notifications',
-  'deliver-notifications',
-  z.object({
-    notifications: z.array(z.object({ id: z.string(), uid: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()), created_at: z.iso.datetime() })).min(1),
-  }),
-);
 
 /** Fires when a member's mute should end: clears it (if still due) and tells them. */
 export const liftMuteJob = defineJob(
@@ -67,24 +61,21 @@ export const sendMessageJob = defineJob(
     remind_at: z.iso.datetime().nullable(),
     accepted_at: z.iso.datetime(),
   }),
+  z.object({ status: z.enum(['created', 'existing']), message: MessageObject }),
 );
 
-export const recallMessageJob = defineJob('messages', 'recall-message', z.object({ uid, msg_id: id, requested_at: z.iso.datetime() }));
+export const recallMessageJob = defineJob(
+  'messages',
+  'recall-message',
+  z.object({ uid, msg_id: id, requested_at: z.iso.datetime() }),
+  z.object({ chat_id: id, msg_id: id, seq: z.number().int(), recalled: z.literal(true) }),
+);
 
 export const reactJob = defineJob(
   'messages',
   'react',
   z.object({ uid, chat_id: id, msg_id: id, emoji: z.string(), action: z.enum(['add', 'remove']) }),
-);
-
-/** Tells readers of a chat that someone read up to a seq (their other devices, and a direct chat's peer). */
-export const publishReadJob = defineJob('messages', 'publish-read', z.object({ uid, chat_id: id, seq: z.number().int() }));
-
-/** Instructions for realtime nodes about one user's sockets (never forwarded to clients). */
-export const controlJob = defineJob(
-  'notifications',
-  'control',
-  z.object({ uid, event: z.enum(['_session_revoked', '_membership', '_blocks']), data: z.record(z.string(), z.unknown()) }),
+  z.object({ chat_id: id, msg_id: id, reactions: z.array(Reaction) }),
 );
 
 /** Every few minutes: removes the stored objects of uploads abandoned midway (their api stopped). */
@@ -94,3 +85,13 @@ export const sweepUploadsJob = defineJob('timers', 'sweep-uploads', z.object({})
 export const reminderJob = defineJob('timers', 'reminder', z.object({ msg_id: id }));
 
 export type JobData<C extends JobContract> = z.infer<C['schema']>;
+export type JobResult<C extends JobContract> = z.infer<C['result']>;
+
+/** Timers a change may start after it commits (an effect names them; see shared/contracts/effects.ts). */
+const TIMER_JOBS = new Map<string, JobContract>([liftMuteJob, reminderJob].map((c) => [c.name, c]));
+
+export function timerJobByName(name: string): JobContract {
+  const contract = TIMER_JOBS.get(name);
+  if (!contract) throw new Error(`no timer job named "${name}"`);
+  return contract;
+}

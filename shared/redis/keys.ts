@@ -11,6 +11,8 @@ export function redisKeys(prefix: string) {
     chatChannel: (chatId: string) => `${prefix}:chat:${chatId}`,
     /** How many realtime nodes hold sockets of a user: presence is online while above zero. */
     presence: (uid: string) => `${prefix}:presence:${uid}`,
+    /** A user's open sockets on every node: members `<node>:<socket>`, scored by when they expire unless their node refreshes them. */
+    userSockets: (uid: string) => `${prefix}:sockets:${uid}`,
     /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
     sessionChanges: `${prefix}:session-changes`,
     /** One key per unordered pair of users. */

@@ -14,6 +14,7 @@ const DEFINED = [
   'wetty_queue_jobs', 'wetty_job_wait_seconds', 'wetty_job_processing_seconds', 'wetty_job_failures_total', 'wetty_job_retries_total',
   'wetty_gate_refusals_total', 'wetty_send_to_persist_seconds', 'wetty_persist_to_push_seconds',
   'wetty_realtime_sockets_connected', 'wetty_realtime_messages_pushed_total', 'wetty_realtime_slow_sockets_dropped_total', 'wetty_realtime_resyncs_total',
+  'wetty_realtime_sockets_limited_total',
 ];
 
 describe('metrics: /metrics on every role\'s ops port (real processes)', function () {

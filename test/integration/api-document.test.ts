@@ -78,9 +78,10 @@ describe('API document: /openapi.json and /docs', () => {
   it('describes auth, inputs and errors as the routes declare them', () => {
     const register = doc.paths['/users/auth/register']?.post as Operation;
     expect(register.security).to.deep.equal([]);
-    expect(Object.keys(register.responses).sort()).to.deep.equal(['201', '400', '409', '413', '415', '429', '431', '503']);
+    expect(Object.keys(register.responses).sort()).to.deep.equal(['201', '400', '403', '409', '413', '415', '429', '431', '503']);
     expect(register.responses['400']?.description).to.contain('invalid_body');
     expect(register.responses['409']?.description).to.contain('username_taken');
+    expect(register.responses['403']?.description).to.contain('origin_not_allowed');
     expect(register.responses['429']?.headers).to.have.property('Retry-After');
     expect(register.requestBody).to.nested.include({ required: true });
 

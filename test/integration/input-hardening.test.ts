@@ -11,6 +11,7 @@ import { capturingLogger } from '../support/log-capture.ts';
 import { befriend, createGroup } from '../support/social.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 import { startTestWorkers } from '../support/workers.ts';
+import { readRefusal } from '../../shared/contracts/job-outcomes.ts';
 
 const INT8_MAX = '9223372036854775807';
 const BEYOND = '9223372036854775808'; // 2^63
@@ -152,7 +153,7 @@ describe('bad input gets a 4xx in the error shape, never a 500', function () {
       const overflow = dispatcherFor('messages', [defineProcessor(recallMessageJob, async (_data, deps) => deps.db.raw(`select ('${BEYOND}')::bigint`))], workers.deps as WorkerDeps);
       failure = await overflow(job({ ...base, msg_id: '1' })).catch((err: unknown) => err);
       expect(failure).to.be.instanceOf(UnrecoverableError);
-      expect(JSON.parse((failure as Error).message)).to.deep.include({ status: 400, code: 'invalid_input' });
+      expect(readRefusal((failure as Error).message)).to.deep.include({ status: 400, code: 'invalid_input' });
     });
   });
 

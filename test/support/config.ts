@@ -23,6 +23,13 @@ export function testEnv(overrides: Env = {}): Env {
     REDIS_URL: required('TEST_REDIS_URL'),
     REDIS_PREFIX: uniquePrefix(),
     LOGIN_RATE_MAX: '1000',
+    LOGIN_ADDRESS_RATE_MAX: '100000',
+    // Per-user limits out of the way of tests that are not about them (those set small ones).
+    SEND_BURST_MAX: '100000',
+    SEND_SUSTAINED_MAX: '1000000',
+    FRIEND_REQUESTS_PER_DAY: '1000000',
+    GROUP_ADDITIONS_PER_HOUR: '1000000',
+    UPLOADS_PER_HOUR: '1000000',
     REGISTER_RATE_MAX: '1000',
     ...overrides,
   };

@@ -49,7 +49,7 @@ function isFree(port: number): Promise<boolean> {
  * Runs the whole system the way `npm start` does (the supervisor and its real api, workers and
  * realtime processes) on free ports, against the test database and a unique Redis prefix.
  */
-export async function startSystem(overrides: Env = {}): Promise<RunningSystem> {
+export async function startSystem(overrides: Env = {}, options: { readyTimeoutMs?: number } = {}): Promise<RunningSystem> {
   const workers = Number(overrides.SUPERVISOR_WORKERS ?? 1);
   const nodes = Number(overrides.SUPERVISOR_REALTIME_NODES ?? 1);
   const env = testEnv({
@@ -64,7 +64,7 @@ export async function startSystem(overrides: Env = {}): Promise<RunningSystem> {
   const { process: child, output, exited } = spawnTs('supervisor/main.ts', env);
   try {
     await Promise.race([
-      waitFor(() => output().includes('"wetty is ready"'), 60_000),
+      waitFor(() => output().includes('"wetty is ready"'), options.readyTimeoutMs ?? 60_000),
       exited.then((code) => {
         throw new Error(`supervisor exited with ${code} before it was ready:\n${output()}`);
       }),
@@ -123,7 +123,7 @@ export interface RunningRole {
 }
 
 /** Runs one role's composition root alone (as in production), and waits until `readyUrl` answers 200. */
-export async function spawnRole(entry: string, env: Env, readyUrl: string): Promise<RunningRole> {
+export async function spawnRole(entry: string, env: Env, readyUrl: string, timeoutMs = 30_000): Promise<RunningRole> {
   const role = spawnTs(entry, env);
   const ready = async () => {
     try {
@@ -133,7 +133,7 @@ export async function spawnRole(entry: string, env: Env, readyUrl: string): Prom
     }
   };
   await Promise.race([
-    waitFor(ready, 30_000, 100),
+    waitFor(ready, timeoutMs, 100),
     role.exited.then((code) => {
       throw new Error(`${entry} exited with ${code} before it was ready:\n${role.output()}`);
     }),

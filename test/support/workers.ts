@@ -2,16 +2,19 @@ import type { Config } from '../../shared/config.ts';
 import { createLogger, type Logger } from '../../shared/logger.ts';
 import { openWorkerDeps } from '../../workers/open-deps.ts';
 import { processors } from '../../workers/processors/index.ts';
+import { startOutboxRelay } from '../../workers/outbox-relay.ts';
 import { startWorkers } from '../../workers/start-workers.ts';
 
 /** The real BullMQ workers in this process, on the same config (and so the same queues) as an api under test. */
 export async function startTestWorkers(config: Config, options: { log?: Logger } = {}) {
   const deps = await openWorkerDeps(config, options.log ?? createLogger(config, 'workers-test'), { processMetrics: false });
   const running = startWorkers(deps, processors, deps.redis);
+  const relay = startOutboxRelay(deps);
   return {
     deps,
     close: async () => {
       await running.close();
+      await relay.close();
       await deps.close();
     },
   };

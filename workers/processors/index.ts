@@ -1,9 +1,6 @@
 import type { Processor } from '../processor.ts';
-import { controlProcessor } from './control.processor.ts';
-import { deliverNotificationsProcessor } from './deliver-notifications.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
-import { publishReadProcessor } from './publish-read.processor.ts';
 import { reactProcessor } from './react.processor.ts';
 import { recallMessageProcessor } from './recall-message.processor.ts';
 import { reminderProcessor } from './reminder.processor.ts';
@@ -16,9 +13,6 @@ export const processors = [
   sendMessageProcessor,
   recallMessageProcessor,
   reactProcessor,
-  publishReadProcessor,
-  deliverNotificationsProcessor,
-  controlProcessor,
   liftMuteProcessor,
   reminderProcessor,
   sweepUploadsProcessor,

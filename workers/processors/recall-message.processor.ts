@@ -1,13 +1,13 @@
-import { encodeFrame } from '../../shared/contracts/events.ts';
 import { findMessage, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { recallMessageJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
-import { publishToChats } from '../../shared/delivery/fan-out.ts';
 
 /**
  * Recall: the sender within the recall window, or a group's owner and managers at any time. The
- * body is erased and everyone in the chat gets `on_recall {chat_id, msg_id, seq}`. Recalling twice
- * answers the same.
+ * body is erased and everyone in the chat gets `on_recall {chat_id, msg_id, seq}`, recorded with the
+ * erasure in one transaction: a run that stops after the commit leaves the push to the relay, and a
+ * second run finds the message recalled and answers the same.
  */
 export const recallMessageProcessor = defineProcessor(recallMessageJob, async (data, deps) => {
   const message = await findMessage(deps.db, data.msg_id);
@@ -22,8 +22,9 @@ export const recallMessageProcessor = defineProcessor(recallMessageJob, async (d
     const age = Date.parse(data.requested_at) - message.created_at.getTime();
     if (age > deps.config.messages.recallWindowSeconds * 1000) return refuseJob(403, 'recall_window_passed', 'The time to recall this message has passed');
   }
-  await recallMessage(deps.db, message.id);
-  const { recalled: _, ...event } = answer;
-  await publishToChats(deps, [{ chatId: message.chat_id, actorUid: message.sender_uid, frame: encodeFrame('on_recall', event) }]);
+  await commitWithEffects(deps, async (trx, effects) => {
+    // Recalled meanwhile by someone else: their recall carries the push.
+    if (await recallMessage(trx, message.id)) effects.push({ kind: 'recall', msg_id: message.id });
+  });
   return answer;
 });

@@ -1,17 +1,17 @@
-import { UnrecoverableError } from 'bullmq';
 import { sendMessageJob } from '../../shared/queues/contracts.ts';
-import { defineProcessor } from '../processor.ts';
+import { defineProcessor, refuseJob } from '../processor.ts';
 
 /**
  * One send job joins the current batch (see `workers/send/send-pipeline.ts`). A refusal or a
- * client_generated_id reused for different content can never succeed, so it fails without retries;
- * its reason is JSON the api turns into the HTTP answer.
+ * client_generated_id reused for different content can never succeed, so it fails without retries
+ * with a declared refusal the api turns into the HTTP answer; a transient failure throws and retries.
+ * Running it twice is harmless: the second run finds the message stored and answers it (its push
+ * belongs to the first run's outbox row, delivered by that run or by the relay).
  */
-export const sendMessageProcessor = defineProcessor(sendMessageJob, async (data, deps, job) => {
-  const outcome = await deps.sendBatcher.submit({ request: data, retry: job.attemptsMade > 0 });
-  if (outcome.kind === 'refused') throw new UnrecoverableError(JSON.stringify(outcome.refusal));
-  if (outcome.kind === 'conflict') {
-    throw new UnrecoverableError(JSON.stringify({ status: 409, code: 'client_generated_id_reused', message: 'This client_generated_id was used for a different message' }));
-  }
+export const sendMessageProcessor = defineProcessor(sendMessageJob, async (data, deps) => {
+  const outcome = await deps.sendBatcher.submit(data);
+  if (outcome.kind === 'refused') return refuseJob(outcome.refusal);
+  if (outcome.kind === 'conflict') return refuseJob({ status: 409, code: 'client_generated_id_reused', message: 'This client_generated_id was used for a different message' });
+  if (outcome.kind === 'failed') throw outcome.error;
   return { status: outcome.kind, message: outcome.message };
 });

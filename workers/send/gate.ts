@@ -3,15 +3,12 @@ import { findMessage, type FileMeta, type NewMessage } from '../../shared/db/rep
 import { canDownloadFile } from '../../shared/access/file-access.ts';
 import { findFile } from '../../shared/db/repositories/files.repository.ts';
 import type { SendRefusal } from '../../shared/access/user-state.ts';
+import type { JobRefusal } from '../../shared/contracts/job-outcomes.ts';
 import type { WorkerDeps } from '../deps.ts';
 
 export type SendRequest = JobData<typeof sendMessageJob>;
 
-export interface Refusal {
-  status: 400 | 403 | 404 | 409;
-  code: string;
-  message: string;
-}
+export type Refusal = JobRefusal;
 
 export type GateResult = { ok: true; message: NewMessage } | { ok: false; refusal: Refusal };
 

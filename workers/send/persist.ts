@@ -9,6 +9,8 @@ import {
 } from '../../shared/db/repositories/messages.repository.ts';
 import { insertNotifications, type NotificationRow } from '../../shared/db/repositories/notifications.repository.ts';
 import { asStored } from '../../shared/validation/text.ts';
+import type { Effect } from '../../shared/contracts/effects.ts';
+import { recordEffects, type RecordedEffects } from '../../shared/effects/outbox.ts';
 import type { WorkerDeps } from '../deps.ts';
 
 export type PersistOutcome =
@@ -19,8 +21,14 @@ export type PersistOutcome =
 export interface PersistResult {
   outcomes: PersistOutcome[];
   created: MessageRow[];
-  mentionNotifications: NotificationRow[];
+  /** Mentions of the new messages, and the notices given (each stored once per request). */
+  notifications: NotificationRow[];
+  /** Their pushes, recorded in the same transaction: delivered after commit, by this worker or the relay. */
+  outbox: RecordedEffects | null;
 }
+
+/** A notification to store with the batch, once per recipient and `once_key`. */
+export type Notice = Parameters<typeof insertNotifications>[1][number];
 
 /** Another worker stored one of these messages between our check and our insert; the batch starts over. */
 class LostRace extends Error {}
@@ -43,19 +51,20 @@ function sameContent(stored: Pick<MessageRow, keyof NewMessage>, wanted: NewMess
 /**
  * Stores a batch of gated messages in one transaction: retries of stored messages are answered with
  * the stored row (or a conflict if the content differs), new ones get the next seqs of their chats
- * with no gaps, and their mention notifications are stored with them.
+ * with no gaps, and their mention notifications, the batch's `notices` and an outbox row naming what
+ * to push are stored with them.
  */
-export async function persistMessages(deps: WorkerDeps, messages: readonly NewMessage[]): Promise<PersistResult> {
+export async function persistMessages(deps: WorkerDeps, messages: readonly NewMessage[], notices: readonly Notice[] = []): Promise<PersistResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.db.transaction((trx) => persistOnce(trx, messages));
+      return await deps.db.transaction((trx) => persistOnce(trx, messages, notices));
     } catch (err) {
       if (!(err instanceof LostRace) || attempt >= 3) throw err;
     }
   }
 }
 
-async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[]): Promise<PersistResult> {
+async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[], notices: readonly Notice[]): Promise<PersistResult> {
   const stored = new Map((await findByClientIds(trx, messages)).map((row) => [keyOf(row), row]));
   const firstOfKey = new Map<string, number>();
   const fresh: number[] = [];
@@ -90,12 +99,17 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
     if ((newestOwn.get(key)?.seq ?? 0) < seq) newestOwn.set(key, { chat_id: row.chat_id, uid: row.sender_uid, seq });
   }
   await markSendersRead(trx, [...newestOwn.values()]);
-  const mentionNotifications = await insertNotifications(
-    trx,
-    inserted.flatMap((row) =>
+  const notifications = await insertNotifications(trx, [
+    ...inserted.flatMap((row) =>
       row.mentions.map((uid) => ({ uid, type: 'mention', data: { chat_id: row.chat_id, msg_id: row.id, seq: Number(row.seq), by_uid: row.sender_uid } })),
     ),
-  );
+    ...notices,
+  ]);
+  const effects: Effect[] = [
+    ...(inserted.length > 0 ? [{ kind: 'messages' as const, msg_ids: inserted.map((r) => r.id) }] : []),
+    ...(notifications.length > 0 ? [{ kind: 'notifications' as const, ids: notifications.map((n) => n.id) }] : []),
+  ];
+  const outbox = await recordEffects(trx, effects);
 
   const outcomes = messages.map((message, i): PersistOutcome => {
     const key = keyOf(message);
@@ -105,5 +119,5 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
     if (firstOfKey.get(key) === i) return { kind: 'created', row };
     return sameContent(row, message) ? { kind: 'existing', row } : { kind: 'conflict' };
   });
-  return { outcomes, created: inserted, mentionNotifications };
+  return { outcomes, created: inserted, notifications, outbox };
 }

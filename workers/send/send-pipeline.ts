@@ -1,80 +1,128 @@
 import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '../../shared/db/repositories/messages.repository.ts';
-import { insertNotifications } from '../../shared/db/repositories/notifications.repository.ts';
-import { notificationFrame, publishAll } from '../../shared/contracts/events.ts';
+import { deleteOutbox } from '../../shared/db/repositories/outbox.repository.ts';
+import { publishMessages } from '../../shared/delivery/publish-messages.ts';
+import { errorText } from '../../shared/effects/outbox.ts';
 import type { WorkerDeps } from '../deps.ts';
-import { gateSend, liveSessions, type Refusal, type SendRequest } from './gate.ts';
-import { persistMessages } from './persist.ts';
-import { publishMessages } from './publish.ts';
-
-export interface SendJob {
-  request: SendRequest;
-  /** A BullMQ retry: a message found already stored is published again, in case the first try stopped before publishing. */
-  retry: boolean;
-}
+import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
+import { persistMessages, type Notice, type PersistOutcome, type PersistResult } from './persist.ts';
 
 export type SendOutcome =
   | { kind: 'created' | 'existing'; message: MessageView }
   | { kind: 'refused'; refusal: Refusal }
-  | { kind: 'conflict' };
+  | { kind: 'conflict' }
+  /** This message alone could not be gated or stored (a transient failure): its job retries. */
+  | { kind: 'failed'; error: unknown };
 
 /**
  * The send path, for a batch of jobs taken together:
  *   1. gate    — may each sender still say this, here? (user state service)
- *   2. persist — one transaction: gapless per-chat seqs, idempotent on (sender, client_generated_id)
- *   3. publish — push to every device that may see each message
+ *   2. persist — one transaction: gapless per-chat seqs, idempotent on (sender, client_generated_id),
+ *                and an outbox row naming what to push, so the push survives any crash after commit
+ *   3. publish — push to every device that may see each message, then mark the outbox row done;
+ *                if this fails or the worker dies first, the relay (workers/outbox-relay.ts) pushes it
  * A refusal reaches the sender as the job's failure (the api's 403) and as an `on_notify` send_failed,
- * for clients whose request had already been answered 202.
+ * for clients whose request had already been answered 202 — stored once per request, however often
+ * its job runs. A message that cannot be gated or stored fails alone; the rest of its batch goes on.
  */
-export async function sendBatch(deps: WorkerDeps, jobs: readonly SendJob[]): Promise<SendOutcome[]> {
+export async function sendBatch(deps: WorkerDeps, requests: readonly SendRequest[]): Promise<SendOutcome[]> {
   const t0 = performance.now();
   // 1. gate
-  const live = await liveSessions(deps, jobs.map((j) => j.request));
-  const gated = await Promise.all(jobs.map((j) => gateSend(deps, j.request, live.has(`${j.request.sender_uid}:${j.request.client_key}`))));
-  await reportRefusals(deps, jobs, gated);
+  const live = await liveSessions(deps, requests);
+  const gated = await Promise.allSettled(requests.map((r) => gateSend(deps, r, live.has(`${r.sender_uid}:${r.client_key}`))));
+  const notices = refusalNotices(deps, requests, gated);
 
   const t1 = performance.now();
   // 2. persist
-  const accepted = gated.flatMap((g, i) => (g.ok ? [{ index: i, message: g.message }] : []));
-  const persisted = await persistMessages(deps, accepted.map((a) => a.message));
+  const accepted = gated.flatMap((g, i) => (g.status === 'fulfilled' && g.value.ok ? [{ index: i, message: g.value.message }] : []));
+  const stored = await persistIsolated(deps, accepted.map((a) => a.message), notices);
 
   const t2 = performance.now();
   // 3. publish
-  const republish = accepted.flatMap((a, k) => {
-    const outcome = persisted.outcomes[k];
-    return outcome?.kind === 'existing' && jobs[a.index]?.retry ? [outcome.row] : [];
-  });
-  await publishMessages(deps, [...persisted.created, ...republish], persisted.mentionNotifications);
+  for (const persisted of stored.results) await publishStored(deps, persisted);
 
   const t3 = performance.now();
   accepted.forEach((a, k) => {
-    const acceptedAt = jobs[a.index]?.request.accepted_at;
-    if (persisted.outcomes[k]?.kind === 'created' && acceptedAt) deps.metrics.messages.sendToPersistSeconds.observe((Date.now() - Date.parse(acceptedAt)) / 1000);
+    const acceptedAt = requests[a.index]?.accepted_at;
+    if (stored.outcomes[k]?.kind === 'created' && acceptedAt) deps.metrics.messages.sendToPersistSeconds.observe((Date.now() - Date.parse(acceptedAt)) / 1000);
   });
-  const waitedMs = Math.max(...jobs.map((j) => Date.now() - Date.parse(j.request.accepted_at)));
-  deps.log.debug({ batch: jobs.length, waitedMs, gateMs: Math.round(t1 - t0), persistMs: Math.round(t2 - t1), publishMs: Math.round(t3 - t2) }, 'send batch');
-  const existingRows = persisted.outcomes.flatMap((o) => (o.kind === 'existing' ? [o.row] : []));
+  const waitedMs = Math.max(...requests.map((r) => Date.now() - Date.parse(r.accepted_at)));
+  deps.log.debug({ batch: requests.length, waitedMs, gateMs: Math.round(t1 - t0), persistMs: Math.round(t2 - t1), publishMs: Math.round(t3 - t2) }, 'send batch');
+
+  const existingRows = stored.outcomes.flatMap((o) => (o.kind === 'existing' ? [o.row] : []));
   const reactions = await reactionsFor(deps.db, existingRows.map((r) => r.id));
-  const outcomes: SendOutcome[] = gated.map((g) => (g.ok ? { kind: 'conflict' } : { kind: 'refused', refusal: g.refusal }));
+  const outcomes: SendOutcome[] = gated.map((g): SendOutcome => {
+    if (g.status === 'rejected') return { kind: 'failed', error: g.reason };
+    return g.value.ok ? { kind: 'conflict' } : { kind: 'refused', refusal: g.value.refusal };
+  });
   accepted.forEach((a, k) => {
-    const outcome = persisted.outcomes[k];
+    const outcome = stored.outcomes[k];
     if (!outcome || outcome.kind === 'conflict') return;
+    if (outcome.kind === 'failed') {
+      outcomes[a.index] = outcome;
+      return;
+    }
     const row: MessageRow = outcome.row;
     outcomes[a.index] = { kind: outcome.kind, message: toMessageView(row, reactions.get(row.id) ?? []) };
   });
   return outcomes;
 }
 
-async function reportRefusals(deps: WorkerDeps, jobs: readonly SendJob[], gated: Awaited<ReturnType<typeof gateSend>>[]): Promise<void> {
-  const refused = gated.flatMap((g, i) => (g.ok ? [] : [{ request: (jobs[i] as SendJob).request, refusal: g.refusal }]));
-  if (refused.length === 0) return;
-  for (const { refusal } of refused) deps.metrics.messages.gateRefusals.inc({ code: refusal.code });
-  const stored = await insertNotifications(
-    deps.db,
-    refused.map(({ request, refusal }) => ({
+/** `send_failed` for each refused request, keyed to the request so a second run of its job stores nothing new. */
+function refusalNotices(deps: WorkerDeps, requests: readonly SendRequest[], gated: PromiseSettledResult<GateResult>[]): Notice[] {
+  return gated.flatMap((g, i) => {
+    if (g.status !== 'fulfilled' || g.value.ok) return [];
+    const request = requests[i] as SendRequest;
+    deps.metrics.messages.gateRefusals.inc({ code: g.value.refusal.code });
+    return [{
       uid: request.sender_uid,
       type: 'send_failed',
-      data: { chat_id: request.chat_id, client_generated_id: request.client_generated_id, code: refusal.code },
-    })),
-  );
-  await publishAll(deps.redis, deps.keys, stored.map((n) => ({ uid: n.uid, frame: notificationFrame(n) })));
+      data: { chat_id: request.chat_id, client_generated_id: request.client_generated_id, code: g.value.refusal.code },
+      once_key: `send_failed:${request.client_generated_id}:${request.accepted_at}`,
+    }];
+  });
+}
+
+type IsolatedOutcome = PersistOutcome | { kind: 'failed'; error: unknown };
+
+/**
+ * The batch in one transaction; if that fails for a reason other than a lost race (one message the
+ * database refuses, say), each message on its own, so only the bad one fails.
+ */
+async function persistIsolated(deps: WorkerDeps, messages: Parameters<typeof persistMessages>[1], notices: Notice[]) {
+  try {
+    const result = await persistMessages(deps, messages, notices);
+    return { outcomes: result.outcomes as IsolatedOutcome[], results: [result] };
+  } catch (err) {
+    if (messages.length === 0) throw err;
+    if (messages.length === 1 && notices.length === 0) return { outcomes: [{ kind: 'failed', error: err }] as IsolatedOutcome[], results: [] };
+    deps.log.warn({ err: errorText(err), batch: messages.length }, 'send batch failed to persist; storing its messages one by one');
+  }
+  const results: PersistResult[] = [];
+  const outcomes: IsolatedOutcome[] = [];
+  for (const message of messages) {
+    try {
+      const result = await persistMessages(deps, [message]);
+      results.push(result);
+      outcomes.push(result.outcomes[0] as PersistOutcome);
+    } catch (error) {
+      outcomes.push({ kind: 'failed', error });
+    }
+  }
+  if (notices.length > 0) results.push(await persistMessages(deps, [], notices));
+  return { outcomes, results };
+}
+
+/**
+ * The fast path after commit: push what was stored and mark its outbox row done. A failure here is
+ * logged, not thrown — the messages are stored and their jobs succeed; the relay pushes them.
+ */
+async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promise<void> {
+  if (!persisted.outbox) return;
+  deps.hooks?.afterSendCommit?.(persisted.created);
+  try {
+    await publishMessages(deps, persisted.created, persisted.notifications);
+    await deleteOutbox(deps.db, [persisted.outbox.outboxId]);
+  } catch (err) {
+    deps.log.warn({ err: errorText(err), outboxId: persisted.outbox.outboxId }, 'stored messages not pushed after commit; the relay will push them');
+  }
 }

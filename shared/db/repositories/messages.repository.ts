@@ -34,6 +34,12 @@ export async function findMessage(db: Db, id: string): Promise<MessageRow | unde
   return db<MessageRow>('messages').where({ id }).first();
 }
 
+/** Messages by id, in chat and seq order (ids that no longer exist are left out). */
+export async function findMessages(db: Db, ids: readonly string[]): Promise<MessageRow[]> {
+  if (ids.length === 0) return [];
+  return db<MessageRow>('messages').whereIn('id', ids).orderBy([{ column: 'chat_id' }, { column: 'seq' }]);
+}
+
 /** Messages already stored under these (sender, client_generated_id) pairs. */
 export async function findByClientIds(db: Db, keys: readonly { sender_uid: string; client_generated_id: string }[]): Promise<MessageRow[]> {
   if (keys.length === 0) return [];

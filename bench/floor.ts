@@ -1,0 +1,121 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import pg from 'pg';
+import { startBenchSystem } from './lib/system.ts';
+
+/**
+ * The naive send floor and Wetty, side by side, through one driver in one sitting.
+ *
+ * The floor (`../shared/bench/send-floor`: HTTP → one durable INSERT with a gapless seq → Redis
+ * PUBLISH → uWebSockets.js push; no queue, no auth, no batching) and Wetty are both offered each rate
+ * by the floor's own driver (`drive.cjs`), which measures send→deliver on the receivers' sockets.
+ * A rate is *sustained* when achieved ≥ 97 % of offered, nothing is lost and p99 ≤ 100 ms.
+ * Prints one table and the ratio of the highest sustained rates (Wetty ÷ floor).
+ *
+ *   npm run bench:floor -- --rates 1000,1500,2000,3000 --duration 30 --pairs 200
+ */
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '1000,1500,2000,3000' },
+    duration: { type: 'string', default: '30' },
+    pairs: { type: 'string', default: '200' },
+    workers: { type: 'string', default: '1' },
+    floor: { type: 'string', default: process.env.FLOOR_DIR ?? '../shared/bench/send-floor' },
+  },
+});
+const rates = args.rates.split(',').map(Number);
+const run = promisify(execFile);
+
+interface DriveResult {
+  offeredRate: number;
+  achievedSendsPerS: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  statuses: Record<string, number>;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+}
+
+const sustained = (r: DriveResult) => r.achievedSendsPerS >= 0.97 * r.offeredRate && r.lost === 0 && r.latencyMs.p99 <= 100;
+
+/** A private copy of the floor with its own dependencies (the shared folder may be read-only). */
+async function prepareFloor(): Promise<string> {
+  const source = resolve(args.floor);
+  if (!existsSync(`${source}/drive.cjs`)) throw new Error(`the send floor is not at ${source} (set --floor or FLOOR_DIR)`);
+  const dir = resolve('bench/results/send-floor');
+  await mkdir(dir, { recursive: true });
+  await cp(source, dir, { recursive: true });
+  if (!existsSync(`${dir}/node_modules/ioredis`)) await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
+  // The floor's own PostgreSQL role and database (it writes to tables of its own).
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  try {
+    const role = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = 'bench'");
+    if (role.rowCount === 0) await admin.query("CREATE ROLE bench LOGIN SUPERUSER PASSWORD 'bench'");
+    const db = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'bench'");
+    if (db.rowCount === 0) await admin.query('CREATE DATABASE bench OWNER bench');
+  } finally {
+    await admin.end();
+  }
+  return dir;
+}
+
+/** One driver run; answers its JSON line. */
+function drive(dir: string, adapter: string, rate: number, env: Record<string, string> = {}): Promise<DriveResult> {
+  const child = spawn(process.execPath, ['drive.cjs', adapter, String(rate), args.duration, args.pairs], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolvePromise, reject) =>
+    child.once('exit', (code) => {
+      const line = output.split('\n').find((l) => l.startsWith('{'));
+      if (code !== 0 || !line) reject(new Error(`${adapter} at ${rate}/s exited with ${code}: ${output}`));
+      else resolvePromise(JSON.parse(line) as DriveResult);
+    }),
+  );
+}
+
+const dir = await prepareFloor();
+const floor: DriveResult[] = [];
+for (const rate of rates) {
+  console.log(`floor at ${rate}/s …`);
+  floor.push(await drive(dir, 'floor-adapter.cjs', rate));
+}
+
+// Wetty with the limits meant for people lifted: the driver registers hundreds of users from one address.
+const system = await startBenchSystem({ SUPERVISOR_WORKERS: args.workers });
+const wetty: DriveResult[] = [];
+// Ctrl-C or a timeout stops the system too, instead of leaving it holding the benchmark's ports.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().then(() => process.exit(130), () => process.exit(1)));
+try {
+  for (const rate of rates) {
+    console.log(`wetty at ${rate}/s …`);
+    wetty.push(await drive(dir, 'wetty-adapter.cjs', rate, { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl }));
+  }
+} finally {
+  await system.stop();
+}
+
+const best = (results: DriveResult[]) => Math.max(0, ...results.filter(sustained).map((r) => r.offeredRate));
+const cell = (r: DriveResult) =>
+  `${r.achievedSendsPerS} | ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} | ${r.lost} | ${sustained(r) ? 'yes' : 'no'}`;
+const lines = [
+  `| offered/s | floor achieved/s | floor p50 / p95 / p99 ms | floor lost | floor sustained | Wetty achieved/s | Wetty p50 / p95 / p99 ms | Wetty lost | Wetty sustained |`,
+  '| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | :---: |',
+  ...rates.map((rate, i) => `| ${rate} | ${cell(floor[i] as DriveResult)} | ${cell(wetty[i] as DriveResult)} |`),
+];
+const floorBest = best(floor);
+const wettyBest = best(wetty);
+const ratio = floorBest > 0 ? (wettyBest / floorBest).toFixed(2) : 'n/a';
+console.log(`\n${lines.join('\n')}\n`);
+console.log(`highest sustained: floor ${floorBest}/s, Wetty ${wettyBest}/s; ratio Wetty ÷ floor = ${ratio}`);
+await writeFile(
+  `bench/results/floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), pairs: Number(args.pairs), floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio }, null, 2),
+);

@@ -1,0 +1,48 @@
+import type { BodyOf, QueryOf } from '../rest/request-types.ts';
+import type { PendingMessage, SendBody } from '../types.ts';
+import type { Requester } from './requester.ts';
+
+/** What the chats group needs from the client beyond plain requests. */
+export interface ChatsHooks {
+  send(chatId: string, body: SendBody): PendingMessage;
+  /** Lets the ordering know a chat's position (from a list or a history page). */
+  seed(chatId: string, seq: number): void;
+  typing(chatId: string): void;
+}
+
+/** Chats and messages (`/chats`). */
+export function chatsResource(request: Requester, hooks: ChatsHooks) {
+  return {
+    /** Your chats, most recently active first. */
+    list: async (query: QueryOf<'GET /chats'> = {}) => {
+      const answer = await request('GET', '/chats', { query });
+      for (const chat of answer.chats) hooks.seed(chat.chat_id, chat.last_seq);
+      return answer;
+    },
+    /** Opens (or finds) the direct chat with a friend. */
+    direct: (targetUserId: string) => request('POST', '/chats/direct', { body: { target_user_id: targetUserId } }),
+    /** A page of history, newest first: `before` a message id, `max` ≤ 100. */
+    history: async (chatId: string, query: Omit<NonNullable<QueryOf<'GET /chats/{chat_id}/messages'>>, 'after'> = {}) => {
+      const answer = await request('GET', '/chats/{chat_id}/messages', { params: { chat_id: chatId }, query });
+      const newest = answer.messages[0];
+      if (query.before === undefined && newest) hooks.seed(chatId, newest.seq);
+      return answer;
+    },
+    /** The messages after a seq, in order (the SDK fills gaps itself; this is for apps that page forward). */
+    after: (chatId: string, seq: number, max?: number) =>
+      request('GET', '/chats/{chat_id}/messages', { params: { chat_id: chatId }, query: { after: seq, ...(max === undefined ? {} : { max }) } }),
+    /**
+     * Sends through the outbox: returns at once with the pending entry (its `client_generated_id`);
+     * retried until stored or refused; `done` settles with the stored message or the refusal.
+     */
+    send: (chatId: string, body: SendBody): PendingMessage => hooks.send(chatId, body),
+    recall: (msgId: string) => request('POST', '/chats/message/recall', { body: { msg_id: msgId } }),
+    react: (chatId: string, msgId: string, emoji: string) =>
+      request('POST', '/chats/{chat_id}/messages/{msg_id}/reactions', { params: { chat_id: chatId, msg_id: msgId }, body: { emoji } }),
+    unreact: (chatId: string, msgId: string, emoji: string) =>
+      request('DELETE', '/chats/{chat_id}/messages/{msg_id}/reactions/{emoji}', { params: { chat_id: chatId, msg_id: msgId, emoji } }),
+    markRead: (chatId: string, seq: number) => request('POST', '/chats/{chat_id}/read', { params: { chat_id: chatId }, body: { seq } as BodyOf<'POST /chats/{chat_id}/read'> }),
+    /** Tells the chat you are typing (over the socket; dropped when not connected). */
+    typing: (chatId: string) => hooks.typing(chatId),
+  };
+}

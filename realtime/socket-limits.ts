@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { RateLimitRule } from '../shared/redis/rate-limit.ts';
+import type { RedisKeys } from '../shared/redis/keys.ts';
+import type { RealtimeDeps } from './deps.ts';
+
+/** How long a socket's entry lives in Redis unless its node refreshes it: a crashed node's sockets free up after this. */
+export const SOCKET_ENTRY_TTL_MS = 60_000;
+
+// KEYS[1]: the user's sockets. ARGV: now, the new entry's expiry, its member, the most allowed, the key's ttl.
+// Entries whose node stopped refreshing them (it crashed) have expired and are dropped before counting.
+const ADMIT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 1`;
+
+export interface SocketLimitsOptions {
+  /** Sockets one user may hold on this node. */
+  perNode: number;
+  /** Sockets one user may hold on all nodes together. */
+  total: number;
+  /** Frames a client may send on one socket per window. */
+  frameRate: RateLimitRule;
+  entryTtlMs?: number;
+  /** The clock (tests move it forward instead of waiting). */
+  now?: () => number;
+}
+
+/**
+ * Limits of one user's sockets and of each socket's frames, on one realtime node.
+ *
+ * Sockets per user: counted on this node in memory, and across nodes in Redis as one sorted-set entry
+ * per socket whose score is when it expires. The node refreshes its entries every third of their
+ * lifetime and removes them on close; a node that crashes stops refreshing, so its entries expire and
+ * nothing is left counted wrongly. Past either limit the newest socket is refused (the caller closes
+ * it with 4006); open sockets are never closed to make room.
+ *
+ * Frames per socket: a fixed window in memory. The caller closes a socket past it with 4029.
+ */
+export class SocketLimits<S extends object> {
+  readonly nodeId = randomBytes(6).toString('hex');
+  private readonly local = new Map<string, Set<S>>();
+  private readonly entries = new Map<S, { uid: string; member: string }>();
+  private readonly frames = new WeakMap<S, { startedAt: number; count: number }>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private sequence = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Pick<RedisKeys, 'userSockets'>,
+    private readonly options: SocketLimitsOptions,
+  ) {
+    this.ttlMs = options.entryTtlMs ?? SOCKET_ENTRY_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Takes a place for an authenticated socket of `uid`; false when the user already holds the most allowed. */
+  async admit(ws: S, uid: string): Promise<boolean> {
+    if (this.entries.has(ws)) return true;
+    const mine = this.local.get(uid) ?? new Set<S>();
+    // Checked and taken synchronously, so sockets authenticating at once cannot all pass.
+    if (mine.size >= this.options.perNode) return false;
+    mine.add(ws);
+    this.local.set(uid, mine);
+    const member = `${this.nodeId}:${++this.sequence}`;
+    this.entries.set(ws, { uid, member });
+    const now = this.now();
+    const admitted = await this.redis.eval(ADMIT, 1, this.keys.userSockets(uid), now, now + this.ttlMs, member, this.options.total, this.ttlMs * 2);
+    if (Number(admitted) === 1) return true;
+    this.forget(ws);
+    return false;
+  }
+
+  /** Gives back a socket's place (it closed). Safe to call for any socket, more than once. */
+  async release(ws: S): Promise<void> {
+    const entry = this.forget(ws);
+    if (entry) await this.redis.zrem(this.keys.userSockets(entry.uid), entry.member);
+  }
+
+  /** Counts one frame from a client; false once the socket has sent more than allowed in its window. */
+  allowFrame(ws: S): boolean {
+    const now = this.now();
+    const { max, windowSeconds } = this.options.frameRate;
+    const window = this.frames.get(ws);
+    if (!window || now - window.startedAt >= windowSeconds * 1000) {
+      this.frames.set(ws, { startedAt: now, count: 1 });
+      return max >= 1;
+    }
+    window.count++;
+    return window.count <= max;
+  }
+
+  /** Sockets of `uid` counted on this node. */
+  localCount(uid: string): number {
+    return this.local.get(uid)?.size ?? 0;
+  }
+
+  /** Pushes the expiry of every socket of this node forward. */
+  async refresh(): Promise<void> {
+    if (this.entries.size === 0) return;
+    const expiry = this.now() + this.ttlMs;
+    const byUser = new Map<string, string[]>();
+    for (const { uid, member } of this.entries.values()) byUser.set(uid, [...(byUser.get(uid) ?? []), member]);
+    const pipeline = this.redis.pipeline();
+    for (const [uid, members] of byUser) {
+      const key = this.keys.userSockets(uid);
+      pipeline.zadd(key, ...members.flatMap((m) => [expiry, m])).pexpire(key, this.ttlMs * 2);
+    }
+    await pipeline.exec();
+  }
+
+  /** Refreshes on a timer until `stop`; `onError` hears a failed refresh (the next one tries again). */
+  start(onError: (err: unknown) => void): void {
+    this.timer ??= setInterval(() => this.refresh().catch(onError), Math.max(10, Math.floor(this.ttlMs / 3)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private forget(ws: S): { uid: string; member: string } | undefined {
+    const entry = this.entries.get(ws);
+    if (!entry) return undefined;
+    this.entries.delete(ws);
+    const mine = this.local.get(entry.uid);
+    mine?.delete(ws);
+    if (mine?.size === 0) this.local.delete(entry.uid);
+    return entry;
+  }
+}
+
+/** A node's limits from its config, refreshing its sockets' entries until `stop`. */
+export function createSocketLimits<S extends object>(deps: Pick<RealtimeDeps, 'config' | 'redis' | 'keys' | 'log'>): SocketLimits<S> {
+  const { realtime } = deps.config;
+  const limits = new SocketLimits<S>(deps.redis, deps.keys, { perNode: realtime.userMaxSocketsPerNode, total: realtime.userMaxSockets, frameRate: realtime.frameRate });
+  limits.start((err) => deps.log.warn({ err }, 'refreshing socket entries failed; retrying'));
+  return limits;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ControlEvent } from './control-events.ts';
+
+/**
+ * What must follow a committed change, written as data in the change's own transaction (the
+ * `outbox` table) and delivered after commit — at once by the process that committed, or later by
+ * the workers' relay if that process stopped or Redis refused. Delivering an effect twice is
+ * harmless: frames carry ids that clients dedupe, invalidations and control events are idempotent,
+ * and jobs carry fixed ids. Effects of one change are delivered in order.
+ */
+const id = z.string().regex(/^[0-9]+$/);
+const uid = z.string().regex(/^[0-9a-f]{32}$/);
+
+export const Effect = z.discriminatedUnion('kind', [
+  /** Drop cached access facts (shared/access/fact-cache.ts) made stale by the change. */
+  z.object({ kind: z.literal('invalidate'), keys: z.array(z.string()).min(1) }),
+  /** Api processes forget their cached token checks of this user (sessions ended or changed). */
+  z.object({ kind: z.literal('sessions_changed'), uid }),
+  /** A control event on the user's channel for the realtime nodes. */
+  z.object({ kind: z.literal('control'), uid, control: ControlEvent }),
+  /** `on_message` of stored messages to everyone who may see them; reminders' timers. */
+  z.object({ kind: z.literal('messages'), msg_ids: z.array(id).min(1) }),
+  /** `on_notify` of stored notifications to their recipients. */
+  z.object({ kind: z.literal('notifications'), ids: z.array(id).min(1) }),
+  /** `on_recall` of a recalled message to its chat. */
+  z.object({ kind: z.literal('recall'), msg_id: id }),
+  /** `on_reaction` to a message's chat, with the tally as it is when delivered. */
+  z.object({ kind: z.literal('reaction'), msg_id: id, uid, emoji: z.string(), action: z.enum(['added', 'removed']) }),
+  /** `on_read` to the reader's devices and a direct chat's peer. */
+  z.object({ kind: z.literal('read'), uid, chat_id: id, seq: z.number().int() }),
+  /** A BullMQ job (a timer); its fixed id makes a second enqueue a no-op. `run_at` is when it is due. */
+  z.object({ kind: z.literal('job'), name: z.string(), data: z.record(z.string(), z.unknown()), job_id: z.string().min(1), run_at: z.iso.datetime().optional() }),
+]);
+export type Effect = z.infer<typeof Effect>;
+export const Effects = z.array(Effect);

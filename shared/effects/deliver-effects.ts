@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis';
+import { invalidate } from '../access/fact-cache.ts';
+import type { UserState } from '../access/user-state.ts';
+import { AuthCache } from '../auth/auth-cache.ts';
+import { encodeControlFrame } from '../contracts/control-events.ts';
+import type { Effect } from '../contracts/effects.ts';
+import { encodeFrame, notificationFrame, publishAll } from '../contracts/events.ts';
+import type { Db } from '../db/knex.ts';
+import { findMessage, findMessages, reactionsFor } from '../db/repositories/messages.repository.ts';
+import { findNotifications } from '../db/repositories/notifications.repository.ts';
+import { publishToChats } from '../delivery/fan-out.ts';
+import { publishMessages } from '../delivery/publish-messages.ts';
+import { timerJobByName } from '../queues/contracts.ts';
+import { enqueue, type Queues } from '../queues/producer.ts';
+import type { RedisKeys } from '../redis/keys.ts';
+
+export interface EffectDeps {
+  db: Db;
+  redis: Redis;
+  keys: RedisKeys;
+  queues: Queues;
+  userState: UserState;
+}
+
+/**
+ * Carries out a change's effects, in order. Each is safe to repeat (the relay repeats a row whose
+ * delivery stopped halfway). Rows the effect points at may be gone by now (a disbanded group, a
+ * deleted session): there is then nothing to deliver, which is not an error.
+ */
+export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[]): Promise<void> {
+  for (const effect of effects) await deliverEffect(deps, effect);
+}
+
+async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
+  switch (effect.kind) {
+    case 'invalidate':
+      return invalidate(deps.redis, effect.keys);
+    case 'sessions_changed':
+      return AuthCache.announce(deps.redis, deps.keys.sessionChanges, effect.uid);
+    case 'control':
+      return publishAll(deps.redis, deps.keys, [{ uid: effect.uid, frame: encodeControlFrame(effect.control) }]);
+    case 'messages':
+      return publishMessages(deps, await findMessages(deps.db, effect.msg_ids), []);
+    case 'notifications': {
+      const stored = await findNotifications(deps.db, effect.ids);
+      return publishAll(deps.redis, deps.keys, stored.map((n) => ({ uid: n.uid, frame: notificationFrame(n) })));
+    }
+    case 'recall': {
+      const message = await findMessage(deps.db, effect.msg_id);
+      if (!message) return;
+      const frame = encodeFrame('on_recall', { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq) });
+      return publishToChats(deps, [{ chatId: message.chat_id, actorUid: message.sender_uid, frame }]);
+    }
+    case 'reaction': {
+      const message = await findMessage(deps.db, effect.msg_id);
+      if (!message) return;
+      const reactions = (await reactionsFor(deps.db, [message.id])).get(message.id) ?? [];
+      const { kind: _, msg_id: __, ...who } = effect;
+      const frame = encodeFrame('on_reaction', { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), ...who, reactions });
+      return publishToChats(deps, [{ chatId: message.chat_id, actorUid: effect.uid, frame }]);
+    }
+    case 'read': {
+      const chat = await deps.userState.chat(effect.chat_id);
+      const peer = chat?.kind === 'direct' ? chat.directUids?.find((uid) => uid !== effect.uid) : undefined;
+      const frame = encodeFrame('on_read', { chat_id: effect.chat_id, uid: effect.uid, seq: effect.seq });
+      return publishAll(deps.redis, deps.keys, [effect.uid, ...(peer ? [peer] : [])].map((uid) => ({ uid, frame })));
+    }
+    case 'job': {
+      const contract = timerJobByName(effect.name);
+      const delay = effect.run_at ? Math.max(0, Date.parse(effect.run_at) - Date.now()) : 0;
+      await enqueue(deps.queues, contract, effect.data as never, { delay, jobId: effect.job_id });
+      return;
+    }
+  }
+}

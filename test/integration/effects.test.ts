@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { removeMember } from '../../api/groups/group-members.service.ts';
+import { revokeSession } from '../../api/users/auth.service.ts';
+import { authenticateToken, type AuthContext } from '../../shared/auth/authenticate.ts';
+import { sendMessageJob } from '../../shared/queues/contracts.ts';
+import { relayOverdue } from '../../workers/outbox-relay.ts';
+import { reactProcessor } from '../../workers/processors/react.processor.ts';
+import { recallMessageProcessor } from '../../workers/processors/recall-message.processor.ts';
+import type { SendRequest } from '../../workers/send/gate.ts';
+import { sendBatch } from '../../workers/send/send-pipeline.ts';
+import type { Job } from 'bullmq';
+import { startTestApi, type TestApi } from '../support/api-server.ts';
+import { befriend, createGroup } from '../support/social.ts';
+import { freePort, waitFor } from '../support/system.ts';
+import { signUp, type TestUser } from '../support/users.ts';
+import { startTestWorkers } from '../support/workers.ts';
+
+/**
+ * Effects written with the change they follow (the outbox) and delivered after commit — or, when
+ * Redis refuses or the process stops, by the workers' relay. Redis "refusing" is a client pointed at
+ * a closed port (nothing here restarts the machine's Redis); the relay is run by hand so each test
+ * sees exactly what it delivers.
+ */
+describe('effects after commit: outbox and relay (PostgreSQL and Redis)', function () {
+  this.timeout(60_000);
+  let api: TestApi;
+  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+  let deadRedis: Redis;
+  let listener: Redis;
+  const heard: { channel: string; message: string }[] = [];
+  const newUser = () => signUp(api.http, { stem: 'fx' });
+  const cgid = () => `fx-${randomBytes(6).toString('hex')}`;
+  const authOf = async (user: TestUser): Promise<AuthContext> => (await authenticateToken(api.deps.db, user.token)) as AuthContext;
+  const listen = async (channel: string) => {
+    await listener.subscribe(channel);
+  };
+  const heardOn = (channel: string, match: (frame: { event: string; data: Record<string, any> }) => boolean) =>
+    heard.filter((h) => h.channel === channel).map((h) => JSON.parse(h.message)).filter(match);
+  const outboxRows = async () => Number((await workers.deps.db('outbox').count<{ count: string }[]>('* as count'))[0]?.count);
+  const relayAll = async () => {
+    while ((await relayOverdue(workers.deps, 0)) > 0);
+  };
+
+  before(async () => {
+    // The background relay waits far longer than any test: only `relayAll` delivers what was left.
+    api = await startTestApi({ OUTBOX_RELAY_AFTER_MS: '600000' });
+    workers = await startTestWorkers(api.deps.config);
+    deadRedis = new Redis({ port: await freePort(), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    deadRedis.on('error', () => undefined);
+    listener = new Redis(api.deps.config.redis.url);
+    listener.on('message', (channel: string, message: string) => heard.push({ channel, message }));
+  });
+  after(async () => {
+    listener?.disconnect();
+    deadRedis?.disconnect();
+    await workers?.close();
+    await api?.close();
+  });
+  beforeEach(async () => {
+    await relayAll();
+    heard.length = 0;
+  });
+
+  it('a kick committed while Redis refuses answers success, and the relay later tells the nodes and the member', async () => {
+    const [owner, member] = [await newUser(), await newUser()];
+    const group = await createGroup(api.http, owner, [member]);
+    const channel = api.deps.keys.userChannel(member.uid);
+    await listen(channel);
+    const factKey = api.deps.keys.memberFacts(group.chat_id, member.uid);
+    await api.deps.userState.member(group.chat_id, member.uid); // cached: member
+    expect(await api.deps.redis.exists(factKey)).to.equal(1);
+
+    // The change commits; delivering its effects fails. The caller is still told it worked.
+    await removeMember({ ...api.deps, redis: deadRedis }, await authOf(owner), group.id, member.uid);
+    expect(await api.deps.db('chat_members').where({ chat_id: group.chat_id, uid: member.uid })).to.have.length(0);
+    expect(await outboxRows()).to.equal(1);
+    expect(heardOn(channel, () => true)).to.have.length(0);
+
+    await relayAll();
+    await waitFor(() => heardOn(channel, (f) => f.event === '_membership').length === 1, 5000);
+    expect(heardOn(channel, (f) => f.event === '_membership')[0]?.data).to.deep.equal({ chat_id: group.chat_id, member: false });
+    await waitFor(() => heardOn(channel, (f) => f.event === 'on_notify' && f.data.type === 'removed_from_group').length === 1, 5000);
+    expect(await api.deps.redis.exists(factKey), 'the stale membership fact is dropped').to.equal(0);
+    expect(await outboxRows()).to.equal(0);
+  });
+
+  it('a session revoked while Redis refuses is still revoked, and the relay closes its sockets', async () => {
+    const user = await newUser();
+    const auth = await authOf(user);
+    const channel = api.deps.keys.userChannel(user.uid);
+    await listen(channel);
+    await revokeSession({ ...api.deps, redis: deadRedis }, auth, auth.clientKey);
+    expect(await authenticateToken(api.deps.db, user.token)).to.equal(null);
+    await relayAll();
+    await waitFor(() => heardOn(channel, (f) => f.event === '_session_revoked').length === 1, 5000);
+    expect(heardOn(channel, (f) => f.event === '_session_revoked')[0]?.data).to.deep.equal({ client_key: auth.clientKey });
+  });
+
+  it('a message whose push failed after commit is pushed by the relay; its retried job answers it and pushes nothing twice', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const channel = api.deps.keys.userChannel(b.uid);
+    await listen(channel);
+    const request: SendRequest = {
+      sender_uid: a.uid, client_key: (await authOf(a)).clientKey, chat_id: chatId, client_generated_id: cgid(), message: 'after a failed push',
+      message_type: 'text', format: 'plain', reply_to_id: null, reply_root_id: null, forward_from_id: null, mentions: [], remind_at: null,
+      accepted_at: new Date().toISOString(),
+    };
+    const [first] = await sendBatch({ ...workers.deps, redis: deadRedis }, [request]);
+    expect(first?.kind).to.equal('created');
+    expect(await outboxRows()).to.equal(1);
+
+    // The job runs again (a stalled job after a crash): it answers the stored message.
+    const [again] = await sendBatch(workers.deps, [request]);
+    expect(again?.kind).to.equal('existing');
+    await relayAll();
+    await waitFor(() => heardOn(channel, (f) => f.event === 'on_message').length >= 1, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const pushed = heardOn(channel, (f) => f.event === 'on_message');
+    expect(pushed).to.have.length(1);
+    expect(pushed[0]?.data).to.include({ message: 'after a failed push', seq: 1 });
+  });
+
+  it('a recall whose push failed succeeds, and on_recall still reaches the chat', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const sent = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: cgid(), message_type: 'text', message: 'oops' } });
+    expect(sent.status).to.equal(201);
+    const channel = api.deps.keys.userChannel(b.uid);
+    await listen(channel);
+    const data = { uid: a.uid, msg_id: sent.body.id, requested_at: new Date().toISOString() };
+    const answer = await recallMessageProcessor.handle(data, { ...workers.deps, redis: deadRedis }, {} as Job);
+    expect(answer).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1, recalled: true });
+    // A second run answers the same.
+    expect(await recallMessageProcessor.handle(data, workers.deps, {} as Job)).to.deep.equal(answer);
+    await relayAll();
+    await waitFor(() => heardOn(channel, (f) => f.event === 'on_recall').length === 1, 5000);
+    expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1 });
+  });
+
+  it('a reaction removal whose push failed succeeds with the new tally; on_reaction still reaches the chat', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const sent = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: cgid(), message_type: 'text', message: 'react to me' } });
+    const added = await api.http.post(`/chats/${chatId}/messages/${sent.body.id}/reactions`, { token: b.token, json: { emoji: '👍' } });
+    expect(added.status).to.equal(200);
+    const channel = api.deps.keys.userChannel(a.uid);
+    await listen(channel);
+    const data = { uid: b.uid, chat_id: chatId, msg_id: sent.body.id, emoji: '👍', action: 'remove' as const };
+    const answer = await reactProcessor.handle(data, { ...workers.deps, redis: deadRedis }, { id: `react-test-${cgid()}` } as Job);
+    expect(answer).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, reactions: [] });
+    await relayAll();
+    await waitFor(() => heardOn(channel, (f) => f.event === 'on_reaction' && f.data.action === 'removed').length === 1, 5000);
+  });
+
+  it('a refused send stores one send_failed however often its job runs', async () => {
+    const [a, stranger] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, await newUser());
+    const request: SendRequest = {
+      sender_uid: stranger.uid, client_key: (await authOf(stranger)).clientKey, chat_id: chatId, client_generated_id: cgid(), message: 'not mine',
+      message_type: 'text', format: 'plain', reply_to_id: null, reply_root_id: null, forward_from_id: null, mentions: [], remind_at: null,
+      accepted_at: new Date().toISOString(),
+    };
+    for (let run = 0; run < 3; run++) expect((await sendBatch(workers.deps, [request]))[0]?.kind).to.equal('refused');
+    const stored = await api.deps.db('notifications').where({ uid: stranger.uid, type: 'send_failed' });
+    expect(stored).to.have.length(1);
+    // A new request with the same id (accepted later) is a new attempt, told again.
+    await sendBatch(workers.deps, [{ ...request, accepted_at: new Date(Date.now() + 1000).toISOString() }]);
+    expect(await api.deps.db('notifications').where({ uid: stranger.uid, type: 'send_failed' })).to.have.length(2);
+  });
+
+  it('one message the database refuses fails alone; the rest of its batch is stored', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const clientKey = (await authOf(a)).clientKey;
+    const base = {
+      sender_uid: a.uid, client_key: clientKey, chat_id: chatId, message_type: 'text' as const, format: 'plain' as const, reply_to_id: null,
+      reply_root_id: null, forward_from_id: null, mentions: [], remind_at: null, accepted_at: new Date().toISOString(),
+    };
+    // The api never sends a 65-character client_generated_id; the column holds 64, so storing it fails.
+    const requests: SendRequest[] = [
+      { ...base, client_generated_id: cgid(), message: 'one' },
+      { ...base, client_generated_id: 'x'.repeat(65), message: 'bad' },
+      { ...base, client_generated_id: cgid(), message: 'two' },
+    ];
+    const outcomes = await sendBatch(workers.deps, requests);
+    expect(outcomes.map((o) => o.kind)).to.deep.equal(['created', 'failed', 'created']);
+    expect((await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq')).map((m) => [m.seq, m.message])).to.deep.equal([['1', 'one'], ['2', 'two']]);
+  });
+
+  it('a send whose job failed for good for a reason other than a refusal is a server error, not 202; the retry runs afresh', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const id = cgid();
+    // A job under the send's id that can never succeed (its data breaks the contract).
+    await api.deps.queues.messages.add(sendMessageJob.name, { broken: true }, { jobId: `send-${a.uid}-${id}` });
+    await waitFor(async () => (await api.deps.queues.messages.getJobState(`send-${a.uid}-${id}`)) === 'failed', 10_000);
+    const failed = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: id, message_type: 'text', message: 'hello' } });
+    expect(failed.status, JSON.stringify(failed.body)).to.equal(500);
+    const retried = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: id, message_type: 'text', message: 'hello' } });
+    expect(retried.status, JSON.stringify(retried.body)).to.equal(201);
+  });
+});

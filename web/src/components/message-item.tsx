@@ -1,0 +1,116 @@
+import { useState } from 'preact/hooks';
+import { client } from '../state/client.ts';
+import { describeError } from '../state/errors.ts';
+import { displayName, userOf } from '../state/people.state.ts';
+import type { Message } from '../state/types.ts';
+import { Avatar } from './avatar.tsx';
+import { MessageBody, previewOf } from './message-body.tsx';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
+/** How long a sender may recall, as the api told the page (`RECALL_WINDOW_SECONDS`). */
+const RECALL_WINDOW_MS = 1000 * Number(document.querySelector<HTMLMetaElement>('meta[name="wetty-recall-window-seconds"]')?.content ?? 120);
+
+interface Props {
+  message: Message;
+  myUid: string;
+  /** Managers and owners may recall any message of their group. */
+  canModerate: boolean;
+  replyTo?: Message;
+  /** The other side has read this message (direct chats). */
+  seen?: boolean;
+  replyCount?: number;
+  onReply: (message: Message) => void;
+  onOpenThread?: (message: Message) => void;
+  onError: (text: string) => void;
+}
+
+export function MessageItem({ message, myUid, canModerate, replyTo, seen, replyCount, onReply, onOpenThread, onError }: Props) {
+  const [picking, setPicking] = useState(false);
+  const mine = message.sender_uid === myUid;
+  const sender = userOf(message.sender_uid);
+  const name = displayName(message.sender_uid);
+  const time = new Date(message.created_at);
+  if (message.message_type === 'system') {
+    return (
+      <li class="msg" data-seq={message.seq}>
+        <MessageBody message={message} />
+      </li>
+    );
+  }
+  const canRecall = !message.recalled && (canModerate || (mine && Date.now() - time.getTime() < RECALL_WINDOW_MS));
+
+  const toggle = (emoji: string) => {
+    setPicking(false);
+    const reacted = message.reactions.some((r) => r.emoji === emoji && r.uids.includes(myUid));
+    const call = reacted ? client.chats.unreact(message.chat_id, message.id, emoji) : client.chats.react(message.chat_id, message.id, emoji);
+    call.catch((error: unknown) => onError(describeError(error)));
+  };
+  const recall = () => {
+    client.chats.recall(message.id).catch((error: unknown) => onError(describeError(error)));
+  };
+
+  return (
+    <li class={`msg${mine ? ' mine' : ''}`} data-seq={message.seq} data-msg-id={message.id} data-recalled={message.recalled ? 'true' : undefined}>
+      <Avatar name={name} fid={sender?.avatar_fid} small />
+      <div class="bubble">
+        <div class="meta">
+          <span class="sender">{mine ? 'You' : name}</span>
+          <time dateTime={message.created_at}>{time.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+          {seen && <span class="seen">Seen</span>}
+        </div>
+        {replyTo && <div class="reply-quote">↩ {displayName(replyTo.sender_uid)}: {previewOf(replyTo)}</div>}
+        <MessageBody message={message} />
+        {message.reactions.length > 0 && (
+          <div class="reactions" role="group" aria-label="Reactions">
+            {message.reactions.map((reaction) => (
+              <button
+                key={reaction.emoji}
+                type="button"
+                class="reaction"
+                aria-pressed={reaction.uids.includes(myUid)}
+                aria-label={`${reaction.emoji} ${reaction.count}`}
+                onClick={() => toggle(reaction.emoji)}
+              >
+                {reaction.emoji} {reaction.count}
+              </button>
+            ))}
+          </div>
+        )}
+        {replyCount ? (
+          <button type="button" class="btn small" onClick={() => onOpenThread?.(message)}>
+            {replyCount} {replyCount === 1 ? 'reply' : 'replies'}
+          </button>
+        ) : null}
+        {picking && (
+          <div class="reactions" role="group" aria-label="Pick a reaction">
+            {QUICK_REACTIONS.map((emoji) => (
+              <button key={emoji} type="button" class="reaction" onClick={() => toggle(emoji)} aria-label={`React ${emoji}`}>
+                {emoji}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      {!message.recalled && (
+        <div class="msg-actions">
+          <button type="button" class="icon-btn" onClick={() => onReply(message)} aria-label={`Reply to ${name}`} title="Reply">
+            ↩
+          </button>
+          {onOpenThread && (
+            <button type="button" class="icon-btn" onClick={() => onOpenThread(message)} aria-label="Open thread" title="Thread">
+              🧵
+            </button>
+          )}
+          <button type="button" class="icon-btn" onClick={() => setPicking(!picking)} aria-label="Add reaction" aria-expanded={picking} title="React">
+            ☺
+          </button>
+          {canRecall && (
+            <button type="button" class="icon-btn" onClick={recall} aria-label="Recall message" title="Recall">
+              ⌫
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
