@@ -21,6 +21,8 @@ export interface ApiDeps {
   queues: Queues;
   /** Completions of `messages` jobs, so a request can wait for the worker's answer. */
   messageEvents: QueueEvents;
+  /** Completions of `media` jobs, so a thumbnail request can wait for one being made. */
+  mediaEvents: QueueEvents;
   userState: UserState;
   /** Token checks remembered by this process; evicted on every session change. */
   authCache: AuthCache;
@@ -53,6 +55,10 @@ export async function openApiDeps(
   await authCache.listen(subscriber, log);
   const messageEvents = new QueueEvents('messages', { connection: eventsConnection, prefix: `${config.redis.prefix}:bull` });
   await messageEvents.waitUntilReady();
+  const mediaEventsConnection = createRedis(config.redis.url, 'worker', log);
+  const mediaEvents = new QueueEvents('media', { connection: mediaEventsConnection, prefix: `${config.redis.prefix}:bull` });
+  await mediaEvents.waitUntilReady();
+  mediaEvents.setMaxListeners(0);
   // Every request waiting on a job listens here and on its queue: thousands at once is normal.
   messageEvents.setMaxListeners(0);
   for (const queue of Object.values(queues)) queue.setMaxListeners(0);
@@ -67,6 +73,7 @@ export async function openApiDeps(
     keys,
     queues,
     messageEvents,
+    mediaEvents,
     userState: createUserState({ db, redis, keys }),
     authCache,
     log,
@@ -74,8 +81,9 @@ export async function openApiDeps(
     storage,
     close: async () => {
       await messageEvents.close();
+      await mediaEvents.close();
       await closeQueues(queues);
-      await Promise.allSettled([db.destroy(), redis.quit(), eventsConnection.quit(), subscriber.quit()]);
+      await Promise.allSettled([db.destroy(), redis.quit(), eventsConnection.quit(), mediaEventsConnection.quit(), subscriber.quit()]);
     },
   };
 }

@@ -6,8 +6,10 @@ import { createLogger } from '../shared/logger.ts';
 import { createOpsServer, listenOps } from '../shared/ops/ops-server.ts';
 import { drainable } from '../shared/process/close-http-server.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
+import { forwardingKey } from '../shared/auth/forwarding-key.ts';
 import { createApp } from './app.ts';
 import { answerClientErrors } from './http/client-errors.ts';
+import { attachUpgradeProxy } from './realtime/upgrade-proxy.ts';
 import { openApiDeps } from './deps.ts';
 
 const REQUEST_GRACE_MS = 10_000;
@@ -26,6 +28,14 @@ runMain('api', async () => {
   answerClientErrors(server, log);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const requests = drainable(server);
+  // The WebSocket on the api's own origin: upgrades on WS_PATH are passed to the realtime nodes.
+  const wsProxy = attachUpgradeProxy(server, {
+    path: config.realtime.path,
+    target: { host: config.realtime.host, port: config.realtime.port },
+    forwardingKey: forwardingKey(internalSecret(config)),
+    trustProxy: config.api.trustProxy,
+    log,
+  });
   // Metrics and health on a port of their own, never served to clients.
   const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });
   await listenOps(ops, config.api.opsHost, config.api.opsPort);
@@ -39,6 +49,7 @@ runMain('api', async () => {
       // only then release connections.
       draining = true;
       if (config.api.drainDelayMs > 0) await sleep(config.api.drainDelayMs);
+      wsProxy.close();
       await requests.close(REQUEST_GRACE_MS);
       log.info('in-flight requests finished');
       ops.close();

@@ -12,6 +12,14 @@ export interface SocketData {
   /** Why the socket is closed as soon as it opens (browsers can read a close code, not an HTTP status). */
   refusal?: { code: number; reason: string };
   auth?: AuthContext;
+  /** The browser page's origin ('' for non-browser clients) and the client's address (the forwarded one behind the api). */
+  origin: string;
+  clientAddress: string;
+  /** When the client last sent anything (frame, ping or pong), for the idle close. */
+  lastHeardAt: number;
+  /** When the socket's session expires (ms); asked again then, in case it was refreshed. */
+  sessionExpiresAt?: number;
+  checkingSession?: boolean;
   /** Set by the close handler: the uWS socket must not be touched after that. */
   closed: boolean;
 }
@@ -67,6 +75,11 @@ export class Connections {
 
   all(): Socket[] {
     return [...this.chatsOfSocket.keys()];
+  }
+
+  /** The large-group chats a socket receives. */
+  chatsOf(ws: Socket): string[] {
+    return [...(this.chatsOfSocket.get(ws) ?? [])];
   }
 
   /** Answers true when this is the chat's first socket on this node. */

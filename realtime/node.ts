@@ -6,6 +6,7 @@ import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
+import { reconcileSockets } from './reconcile.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { TypingThrottle } from './typing-throttle.ts';
 
@@ -30,6 +31,8 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
     for (const ws of connections.all()) connections.deliver(ws, frame);
     pushed.resyncs.inc({ reason: 'redis_resubscribed' });
+    // Control events published while the subscription was down never arrive: re-read their outcome.
+    reconcileSockets(deps, connections, subscriptions).catch((err: unknown) => log.error({ err }, 'could not re-check sockets after resubscribing'));
   });
 
   function onChannelMessage(channel: string, message: string): void {
@@ -92,7 +95,8 @@ export function createRealtimeNode(deps: RealtimeDeps) {
     subscriptions,
 
     /** A socket passed authentication: subscribe what it needs, and tell friends if the user just came online. */
-    async connected(ws: Socket, uid: string): Promise<void> {
+    /** `ready` adds fields to the socket's `on_ready` (ping interval, idle timeout, session expiry). */
+    async connected(ws: Socket, uid: string, ready: Record<string, unknown> = {}): Promise<void> {
       const first = connections.add(ws, uid);
       if (first) {
         await subscriptions.add(keys.userChannel(uid));
@@ -103,7 +107,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
         await joinChat(ws, chatId);
       }
       // From here on every event reaches this socket: the client fills gaps with ?after= now.
-      if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString() }));
+      if (connections.has(ws)) connections.deliver(ws, encodeFrame('on_ready', { uid, at: new Date().toISOString(), ...ready }));
       if (first && (await deps.redis.incr(keys.presence(uid))) === 1) await publishPresence(uid, 'online');
     },
 

@@ -1,11 +1,14 @@
 import type { AuthContext } from '../shared/auth/authenticate.ts';
+import { forwardingKey } from '../shared/auth/forwarding-key.ts';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
 import { checkReadiness } from '../shared/health.ts';
-import { authenticateUpgrade, type UpgradeCredentials } from './authenticate-upgrade.ts';
+import { authenticateUpgrade, currentSessionExpiry, type UpgradeCredentials } from './authenticate-upgrade.ts';
 import type { Socket, SocketData } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createRealtimeNode } from './node.ts';
 import { createSocketLimits } from './socket-limits.ts';
+import { pingIntervalMs, startSocketSweep } from './socket-sweep.ts';
+import { readUpgradeSource } from './upgrade-source.ts';
 import { uws, type HttpResponse, type TemplatedApp, type us_listen_socket } from './uws.ts';
 
 export interface RealtimeServer {
@@ -28,12 +31,15 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   const limits = createSocketLimits<Socket>(deps);
   let draining = false;
   const app = uws.App();
+  const idleMs = config.realtime.idleTimeoutSeconds * 1000;
+  const trustedForwardingKey = config.auth.internalSecret === null ? null : forwardingKey(config.auth.internalSecret);
 
   app.ws<SocketData>(config.realtime.path, {
     // uWS drops a connection over its own limit without a close frame; keep that as a hard ceiling
     // and close politely with 1009 at the configured limit.
     maxPayloadLength: config.realtime.maxPayloadBytes * 4,
-    idleTimeout: config.realtime.idleTimeoutSeconds,
+    // Only a backstop: the sweep closes idle sockets first, with 4005 and a reason (uWS closes without a frame).
+    idleTimeout: Math.min(960, config.realtime.idleTimeoutSeconds + 8),
     maxBackpressure: config.realtime.maxBackpressureBytes,
     sendPingsAutomatically: false,
 
@@ -47,8 +53,10 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         token: req.getQuery('token') ?? '',
         ticket: req.getQuery('ticket') ?? '',
       };
-      const data: SocketData = { credentials, closed: false };
-      if (draining) data.refusal = { code: CloseCode.nodeRestarting, reason: 'node restarting' };
+      const source = readUpgradeSource(res, req, config.cors, trustedForwardingKey);
+      const data: SocketData = { credentials, origin: source.origin, clientAddress: source.clientAddress, lastHeardAt: Date.now(), closed: false };
+      if (source.originRefused) data.refusal = { code: CloseCode.originNotAllowed, reason: 'origin not allowed' };
+      else if (draining) data.refusal = { code: CloseCode.nodeRestarting, reason: 'node restarting' };
       // Sockets still authenticating count too, so a burst of handshakes cannot push a node past its cap.
       else if (connections.size + authenticating.size >= config.realtime.maxConnections) data.refusal = { code: CloseCode.nodeFull, reason: 'node full' };
       res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
@@ -59,12 +67,13 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       if (data.refusal) return ws.end(data.refusal.code, data.refusal.reason);
       authenticating.add(ws);
       authenticateUpgrade(deps, data.credentials).then(
-        (auth) => {
+        (verdict) => {
           authenticating.delete(ws);
           if (data.closed) return;
           if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
-          if (!auth) return ws.end(CloseCode.badToken, 'invalid token');
-          admit(ws, data, auth);
+          if (verdict.kind === 'expired') return ws.end(CloseCode.sessionExpired, 'session expired');
+          if (verdict.kind !== 'ok') return ws.end(CloseCode.badToken, 'invalid token');
+          admit(ws, data, verdict.auth, verdict.sessionExpiresAt);
         },
         (err: unknown) => {
           authenticating.delete(ws);
@@ -75,6 +84,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     },
 
     message: (ws, message, isBinary) => {
+      ws.getUserData().lastHeardAt = Date.now();
       if (!limits.allowFrame(ws)) {
         deps.metrics.realtime.socketsLimited.inc({ code: String(CloseCode.rateLimited) });
         return ws.end(CloseCode.rateLimited, 'frame rate limited');
@@ -96,6 +106,14 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
       );
     },
 
+    // Protocol-level pings and pongs (non-browser clients) count as activity too.
+    ping: (ws) => {
+      ws.getUserData().lastHeardAt = Date.now();
+    },
+    pong: (ws) => {
+      ws.getUserData().lastHeardAt = Date.now();
+    },
+
     close: (ws) => {
       const data = ws.getUserData();
       data.closed = true;
@@ -113,7 +131,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
   });
 
   /** An authenticated socket takes a place among its user's sockets (or is refused with 4006), then is set up. */
-  function admit(ws: Socket, data: SocketData, auth: AuthContext): void {
+  function admit(ws: Socket, data: SocketData, auth: AuthContext, sessionExpiresAt: Date): void {
     limits.admit(ws, auth.uid).then(
       (admitted) => {
         if (data.closed) return track(limits.release(ws), 'releasing a socket\'s place failed');
@@ -123,7 +141,9 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         }
         if (draining) return ws.end(CloseCode.nodeRestarting, 'node restarting');
         data.auth = auth;
-        node.connected(ws, auth.uid).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
+        data.sessionExpiresAt = sessionExpiresAt.getTime();
+        const ready = { ping_interval_ms: pingIntervalMs(idleMs), idle_timeout_ms: idleMs, session_expires_at: sessionExpiresAt.toISOString() };
+        node.connected(ws, auth.uid, ready).catch((err: unknown) => log.error({ err }, 'setting up a socket failed'));
         deps.metrics.realtime.socketsConnected.set(connections.size);
       },
       (err: unknown) => {
@@ -138,6 +158,25 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     const tracked: Promise<void> = work.catch((err: unknown) => log.error({ err }, failure)).finally(() => cleanups.delete(tracked));
     cleanups.add(tracked);
   }
+
+  // Idle sockets close with 4005; at its session's expiry a socket is checked for a refresh, else closed with 4002.
+  const sweep = startSocketSweep(() => connections.all(), { idleMs }, (ws) => {
+    const data = ws.getUserData();
+    if (!data.auth) return;
+    data.checkingSession = true;
+    currentSessionExpiry(deps, data.auth).then(
+      (expiresAt) => {
+        data.checkingSession = false;
+        if (data.closed) return;
+        if (expiresAt) data.sessionExpiresAt = expiresAt.getTime();
+        else ws.end(CloseCode.sessionExpired, 'session expired');
+      },
+      (err: unknown) => {
+        data.checkingSession = false; // asked again at the next sweep
+        log.error({ err }, 'checking a session\'s expiry failed');
+      },
+    );
+  });
 
   const json = (res: HttpResponse, status: string, body: unknown): void => {
     res.cork(() => res.writeStatus(status).writeHeader('content-type', 'application/json').end(JSON.stringify(body)));
@@ -169,6 +208,7 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
     close: async () => {
       draining = true;
       limits.stop();
+      sweep.stop();
       for (const socket of listenSockets) uws.us_listen_socket_close(socket);
       for (const ws of [...connections.all(), ...authenticating]) ws.end(CloseCode.nodeRestarting, 'node restarting');
       // Let each closed socket's cleanup (unsubscribe, presence) finish while Redis is still open.

@@ -16,6 +16,8 @@ export class Subscriptions {
     onMessage: (channel: string, message: string) => void,
     onResubscribed: () => void,
   ) {
+    // The connection is usually ready before the node is built: its next 'ready' is a reconnection.
+    this.everReady = subscriber.status === 'ready';
     subscriber.on('message', onMessage);
     subscriber.on('ready', () => {
       if (!this.everReady) {

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   WORKER_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_OPS_PORT: port.default(3200),
   WORKER_CONCURRENCY: positiveInt.default(100),
+  // Thumbnail jobs are CPU- and memory-heavy: a few at a time per worker process, apart from the rest.
+  WORKER_MEDIA_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SEND_BATCH_MAX: positiveInt.default(100),
   SEND_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
@@ -88,6 +90,7 @@ const EnvSchema = z.object({
 
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
+  SUPERVISOR_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 
   // Signs the internal service key (file writes by other roles) and short-lived download links.
   INTERNAL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
@@ -96,6 +99,8 @@ const EnvSchema = z.object({
   FILE_DIR: z.string().min(1).default('./data/files'),
   FILE_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   FILE_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  // Images claiming more pixels than this get no size and no thumbnail (decompression bombs).
+  FILE_IMAGE_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(268_402_689).default(64_000_000),
   // An upload unfinished after this long is taken as abandoned (its api stopped) and its object removed.
   FILE_UPLOAD_ABANDONED_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600),
   S3_ENDPOINT: z.string().min(1).default('127.0.0.1'),
@@ -176,6 +181,7 @@ export function loadConfig(env: Env = process.env) {
       opsHost: e.WORKER_OPS_HOST,
       opsPort: e.WORKER_OPS_PORT,
       concurrency: e.WORKER_CONCURRENCY,
+      mediaConcurrency: e.WORKER_MEDIA_CONCURRENCY,
       sendBatch: { maxItems: e.SEND_BATCH_MAX, maxWaitMs: e.SEND_BATCH_WAIT_MS },
       relay: { intervalMs: e.OUTBOX_RELAY_INTERVAL_MS, afterMs: e.OUTBOX_RELAY_AFTER_MS },
     },
@@ -198,6 +204,7 @@ export function loadConfig(env: Env = process.env) {
       dir: e.FILE_DIR,
       maxBytes: e.FILE_MAX_BYTES,
       linkTtlSeconds: e.FILE_LINK_TTL_SECONDS,
+      imageMaxPixels: e.FILE_IMAGE_MAX_PIXELS,
       uploadAbandonedSeconds: e.FILE_UPLOAD_ABANDONED_SECONDS,
       s3: {
         endPoint: e.S3_ENDPOINT,
@@ -221,7 +228,7 @@ export function loadConfig(env: Env = process.env) {
       uploads: { max: e.UPLOADS_PER_HOUR, windowSeconds: 3600 },
       uploadBytes: { max: e.UPLOAD_BYTES_PER_HOUR, windowSeconds: 3600 },
     },
-    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES },
+    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES, readyTimeoutMs: e.SUPERVISOR_READY_TIMEOUT_SECONDS * 1000 },
   });
 }
 

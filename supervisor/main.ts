@@ -48,13 +48,21 @@ runMain('supervisor', async () => {
   const childGraceMs = config.api.drainDelayMs + 18_000;
   stopOnSignals(log, () => runner.stopAll(childGraceMs), childGraceMs + 2_000);
 
-  await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, 60_000)));
+  try {
+    await Promise.all(children.map((child) => waitUntilReady(child.readyUrl, config.supervisor.readyTimeoutMs)));
+  } catch (err) {
+    // Giving up must not leave the children running without their supervisor.
+    await runner.stopAll(childGraceMs);
+    throw err;
+  }
   // Printed whatever LOG_LEVEL is: an operator always learns where the system listens.
   announcer(log).info(
     {
       ms: Math.round(performance.now() - started),
       api: `http://${config.api.host}:${config.api.port}`,
-      websocket: `ws://${config.realtime.host}:${config.realtime.port}${config.realtime.path}`,
+      // Browsers use the api's origin; the realtime port also answers directly.
+      websocket: `ws://${config.api.host}:${config.api.port}${config.realtime.path}`,
+      realtimeDirect: `ws://${config.realtime.host}:${config.realtime.port}${config.realtime.path}`,
       queueBoard: `http://${config.api.host}:${config.api.port}/admin/queues`,
       apiMetrics: `http://${config.api.opsHost}:${config.api.opsPort}/metrics`,
     },

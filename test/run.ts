@@ -23,7 +23,7 @@ await db.destroy();
 // `npm test` runs every tier; `npm test -- test/integration/foo.test.ts` runs only the files named.
 const args = process.argv.slice(2);
 const namesFiles = args.some((arg) => !arg.startsWith('-'));
-const spec = namesFiles ? [] : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/fuzz/**/*.test.ts'];
+const spec = namesFiles ? [] : ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/fuzz/**/*.test.ts'];
 const mocha = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...spec, ...args], {
   stdio: 'inherit',
   env: { ...process.env, TEST_DATABASE_URL: databaseUrl.toString(), TEST_REDIS_PREFIX: redisPrefix, TEST_REDIS_URL: base.redis.url },

@@ -7,16 +7,23 @@ import { closeQueues, createQueues } from '../shared/queues/producer.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys } from '../shared/redis/keys.ts';
 import { openStorage } from '../shared/storage/create-storage.ts';
+import type { FileStorage } from '../shared/storage/storage.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
 import { sendBatch } from './send/send-pipeline.ts';
 
 /**
  * Opens the workers' connections. Called by a composition root (`workers/main.ts`, or a test) only.
- * The workers role reports the depth of every queue in its metrics.
+ * The workers role reports the depth of every queue in its metrics. Tests may bring their own file
+ * storage (the api's), as `openApiDeps` allows.
  */
-export async function openWorkerDeps(config: Config, log: Logger, metricsOptions: MetricsOptions = {}): Promise<WorkerDeps & { close(): Promise<void> }> {
-  const storage = await openStorage(config.files);
+export async function openWorkerDeps(
+  config: Config,
+  log: Logger,
+  options: MetricsOptions & { storage?: FileStorage } = {},
+): Promise<WorkerDeps & { close(): Promise<void> }> {
+  const { storage: given, ...metricsOptions } = options;
+  const storage = await openStorage(config.files, given);
   const db = createDb(config.db);
   const redis = createRedis(config.redis.url, 'worker', log);
   await waitForRedis(redis);

@@ -1,10 +1,14 @@
 import { Effects } from '../shared/contracts/effects.ts';
+import { deleteOldJobReceipts } from '../shared/db/repositories/job-receipts.repository.ts';
 import { claimOverdueOutbox, deleteOutbox, noteOutboxFailure } from '../shared/db/repositories/outbox.repository.ts';
 import { deliverEffects } from '../shared/effects/deliver-effects.ts';
 import { errorText } from '../shared/effects/outbox.ts';
 import type { WorkerDeps } from './deps.ts';
 
 const PAGE = 100;
+/** Job receipts are kept a day (far beyond BullMQ's stalled-job recovery) and swept hourly. */
+const RECEIPT_SECONDS = 24 * 3600;
+const RECEIPT_SWEEP_MS = 3600 * 1000;
 
 /**
  * Delivers the effects of committed changes that the process which committed them did not deliver
@@ -43,11 +47,16 @@ export function startOutboxRelay(deps: WorkerDeps) {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> = Promise.resolve();
+  let receiptsSweptAt = 0;
 
   const pass = async (): Promise<void> => {
     let relayed = 0;
     try {
       relayed = await relayOverdue(deps, afterMs);
+      if (Date.now() - receiptsSweptAt > RECEIPT_SWEEP_MS) {
+        receiptsSweptAt = Date.now();
+        await deleteOldJobReceipts(deps.db, RECEIPT_SECONDS);
+      }
     } catch (err) {
       deps.log.warn({ err: errorText(err) }, 'outbox relay pass failed; will retry');
     }

@@ -11,7 +11,8 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
     const worker = new Worker(queue, dispatcherFor(queue, processors, deps), {
       connection,
       prefix: `${deps.config.redis.prefix}:bull`,
-      concurrency: deps.config.workers.concurrency,
+      // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
+      concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : deps.config.workers.concurrency,
     });
     worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));

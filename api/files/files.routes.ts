@@ -1,6 +1,7 @@
 import { route } from '../http/route.ts';
 import { createDownloadLink, downloadFile } from './download.service.ts';
-import { DownloadLinkResponse, DownloadQuery, FidParams, UploadedFileResponse, UploadQuery } from './files.schema.ts';
+import { DownloadLinkResponse, DownloadQuery, FidParams, ThumbnailQuery, UploadedFileResponse, UploadQuery } from './files.schema.ts';
+import { sendThumbnail } from './thumbnail.service.ts';
 import { uploadFile } from './upload.service.ts';
 
 const tag = 'files';
@@ -44,5 +45,13 @@ export const filesRoutes = [
     alsoAnswers: { 206: { description: 'One range of the file (`Range`), with `Content-Range`' }, 304: { description: 'Not modified (`If-None-Match` matched the ETag)' } },
     errors: { 401: ['unauthorized'], 416: ['range_not_satisfiable'] },
     handle: (deps, { ctx, params, query }) => downloadFile(deps, ctx, params.fid, query.sig),
+  }),
+  route({
+    // Not behind requireAuth: the download's signed link (`?sig=`) opens its thumbnails too.
+    method: 'get', path: '/f/fserv/thumb/:fid', tag, auth: false, raw: true,
+    summary: 'A WebP thumbnail of a PNG, JPEG, GIF or WebP image, ?w= 160, 320 or 640 (304 for If-None-Match); token or ?sig=; 404 unless the caller may see the file',
+    params: FidParams, query: ThumbnailQuery, status: 200,
+    errors: { 401: ['unauthorized'], 404: ['no_thumbnail'], 503: ['thumbnail_pending'] },
+    handle: (deps, { ctx, params, query }) => sendThumbnail(deps, ctx, params.fid, query.w, query.sig),
   }),
 ];

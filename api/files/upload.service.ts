@@ -4,6 +4,9 @@ import { randomBase62 } from '../../shared/auth/random.ts';
 import { insertFile } from '../../shared/db/repositories/files.repository.ts';
 import { clearPendingUpload, notePendingUpload } from '../../shared/db/repositories/pending-uploads.repository.ts';
 import { AppError } from '../../shared/errors.ts';
+import { probeImageSize } from '../../shared/media/image-probe.ts';
+import { isRasterImage } from '../../shared/media/images.ts';
+import { enqueueThumbnails } from '../../shared/media/thumbnail-jobs.ts';
 import type { ApiDeps } from '../deps.ts';
 import { startUpload, type UploadByteQuota } from '../limits/user-limits.ts';
 import type { ApiContext } from '../http/context.ts';
@@ -19,6 +22,9 @@ export interface UploadedFile {
   size: number;
   mime: string;
   sha256: string;
+  /** Displayed size of a raster image (EXIF orientation applied); null otherwise or when unreadable. */
+  width: number | null;
+  height: number | null;
 }
 
 interface StoredUpload extends UploadedFile {
@@ -54,12 +60,15 @@ export async function uploadFile(deps: ApiDeps, ctx: ApiContext, query: { name?:
           mime: stored.mime,
           sha256: stored.sha256,
           storage_key: stored.key,
+          width: stored.width,
+          height: stored.height,
         });
       });
     } catch (err) {
       await discard(deps, stored);
       throw err;
     }
+    if (isRasterImage(stored.mime)) await requestThumbnails(deps, stored.fid);
     const { key: _key, ...file } = stored;
     return file;
   } catch (err) {
@@ -110,7 +119,31 @@ async function store(deps: ApiDeps, meter: UploadMeter, name: string, size?: num
     await clearPendingUpload(deps.db, key); // a failed put leaves no object behind
     throw err;
   }
-  return { fid, key, name, size: meter.bytes, mime: sniffMime(meter.head()), sha256: meter.sha256() };
+  const mime = sniffMime(meter.head());
+  const dimensions = isRasterImage(mime) ? await measure(deps, key, meter.bytes) : null;
+  return { fid, key, name, size: meter.bytes, mime, sha256: meter.sha256(), width: dimensions?.width ?? null, height: dimensions?.height ?? null };
+}
+
+/** An image's size, read back from the stored bytes; the media worker fills it in if this fails. */
+async function measure(deps: ApiDeps, key: string, size: number) {
+  try {
+    return await probeImageSize(deps.storage, key, size, deps.config.files.imageMaxPixels);
+  } catch (err) {
+    deps.log.warn({ key, err: err instanceof Error ? err.message : String(err) }, 'could not read the image size back from storage');
+    return null;
+  }
+}
+
+/**
+ * The upload is recorded whatever happens here: if the job cannot be queued now, the first request
+ * for a thumbnail queues it (`thumbnail.service.ts`).
+ */
+async function requestThumbnails(deps: ApiDeps, fid: string): Promise<void> {
+  try {
+    await enqueueThumbnails(deps.queues, fid);
+  } catch (err) {
+    deps.log.warn({ fid, err: err instanceof Error ? err.message : String(err) }, 'thumbnail job not queued; the first thumbnail request will queue it');
+  }
 }
 
 /** Removes a stored object that will not be recorded, and its pending note. */

@@ -48,12 +48,11 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * What the page needs to know of this deployment, as <meta> tags in index.html: where the
- * WebSocket listens (this host, the realtime port) and how long a sender may recall a message.
+ * What the page needs to know of this deployment, as <meta> tags in index.html: how long a sender
+ * may recall a message. (The WebSocket is this origin's WS_PATH: the api forwards it.)
  */
-export function pageSettings(config: Pick<Config, 'realtime' | 'messages'>): (ctx: Context) => Record<string, string> {
-  return (ctx) => ({
-    'wetty-ws-url': `//${ctx.hostname}:${config.realtime.port}${config.realtime.path}`,
+export function pageSettings(config: Pick<Config, 'messages'>): (ctx: Context) => Record<string, string> {
+  return () => ({
     'wetty-recall-window-seconds': String(config.messages.recallWindowSeconds),
   });
 }

@@ -143,7 +143,7 @@ export interface WettyClientOptions {
   useTickets?: boolean;
   /** Reconnect backoff: full jitter over `min(maxMs, baseMs·2^attempt)`. Defaults 500 ms / 30 s; long backoff (4006) 60 s. */
   backoff?: { baseMs?: number; maxMs?: number; longMs?: number };
-  /** Gap filling: page size (≤100, default 100), pages per fill (default 50), how long a gap may last before a fill (default 1 s), failed fills before `gap_unrecoverable` (default 5). */
+  /** Gap filling: page size (≤100, default 100), pages per fill (default 50), how long a gap may last before a fill (default 1 s), failed fills in a row before `gap_unrecoverable` (default 8, with full-jitter backoff of 1 s·2^n up to 15 s between them). */
   gapFill?: { pageSize?: number; maxPages?: number; gapTimeoutMs?: number; maxFailures?: number };
   /** Refresh the token this long before it expires. Default: 10 % of its life, at most 1 h. */
   refreshBeforeMs?: number;

@@ -85,7 +85,7 @@ export class WettyClient {
         unrecoverable: (gapInfo) => this.events.emit('gap_unrecoverable', gapInfo),
         seen: (message) => this.outbox.onMessage(message),
       },
-      { pageSize: Math.min(100, gap.pageSize ?? 100), maxPages: gap.maxPages ?? 50, gapTimeoutMs: gap.gapTimeoutMs ?? 1000, maxFailures: gap.maxFailures ?? 5 },
+      { pageSize: Math.min(100, gap.pageSize ?? 100), maxPages: gap.maxPages ?? 50, gapTimeoutMs: gap.gapTimeoutMs ?? 1000, maxFailures: gap.maxFailures ?? 8 },
     );
     this.outbox = new Outbox(options.outboxStore ?? memoryOutboxStore(), {
       post: async (chatId, body) => {

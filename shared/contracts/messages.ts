@@ -23,7 +23,8 @@ export const MessageObject = z.object({
   forwarded_from: z.string().nullable(),
   mentions: z.array(Uid),
   reactions: z.array(Reaction),
-  file: z.object({ fid: z.string(), name: z.string(), size: z.number(), mime: z.string() }).nullable(),
+  // width/height: an image's displayed size, else null (see the upload's answer).
+  file: z.object({ fid: z.string(), name: z.string(), size: z.number(), mime: z.string(), width: z.number().int().nullable(), height: z.number().int().nullable() }).nullable(),
   remind_at: isoTime.nullable(),
   recalled: z.boolean(),
   created_at: isoTime,

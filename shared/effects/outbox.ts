@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Effect } from '../contracts/effects.ts';
+import { Effects, type Effect } from '../contracts/effects.ts';
 import { deleteOutbox, insertOutbox } from '../db/repositories/outbox.repository.ts';
 import type { Logger } from '../logger.ts';
 import { deliverEffects, type EffectDeps } from './deliver-effects.ts';
@@ -14,9 +14,9 @@ export interface RecordedEffects {
   effects: readonly Effect[];
 }
 
-/** Writes a change's effects into the outbox, inside the change's transaction. */
+/** Writes a change's effects into the outbox, inside the change's transaction, checked against their contract. */
 export async function recordEffects(trx: Knex.Transaction, effects: readonly Effect[]): Promise<RecordedEffects | null> {
-  const outboxId = await insertOutbox(trx, effects);
+  const outboxId = await insertOutbox(trx, Effects.parse(effects));
   return outboxId === null ? null : { outboxId, effects };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NumericId } from '../validation/ids.ts';
+import { Fid, NumericId } from '../validation/ids.ts';
 import { MessageObject, Reaction } from '../contracts/messages.ts';
 
 /**
@@ -7,7 +7,7 @@ import { MessageObject, Reaction } from '../contracts/messages.ts';
  * Producers parse data before enqueueing and processors parse it again before acting, so a job
  * written by an older or buggy producer fails loudly instead of half-working.
  */
-export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers'] as const;
+export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -83,6 +83,18 @@ export const sweepUploadsJob = defineJob('timers', 'sweep-uploads', z.object({})
 
 /** At `remind_at`, tells a reminder's mentioned people (or every member) with `on_notify` reminder. */
 export const reminderJob = defineJob('timers', 'reminder', z.object({ msg_id: id }));
+
+/**
+ * Makes the thumbnails of one uploaded raster image (`shared/media/thumbnails.ts`). Enqueued after
+ * the upload is recorded and again by a thumbnail request that finds none yet; its job id is derived
+ * from the fid, so a file is worked on by one job at a time.
+ */
+export const makeThumbnailsJob = defineJob(
+  'media',
+  'make-thumbnails',
+  z.object({ fid: Fid }),
+  z.object({ state: z.enum(['ready', 'failed', 'skipped']) }),
+);
 
 export type JobData<C extends JobContract> = z.infer<C['schema']>;
 export type JobResult<C extends JobContract> = z.infer<C['result']>;

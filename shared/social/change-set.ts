@@ -24,8 +24,11 @@ export interface ChangeDeps {
 /** What a social-graph change records while its transaction runs. */
 export interface ChangeSet {
   trx: Knex.Transaction;
-  /** Stores a notification for each recipient, in this transaction; it is pushed once the change commits. */
-  notify<T extends NotificationType>(uids: string | readonly string[], type: T, data: NotificationData<T>): Promise<void>;
+  /**
+   * Stores a notification for each recipient, in this transaction; it is pushed once the change
+   * commits. With `onceKey`, a recipient already notified under that key is skipped (a job run twice).
+   */
+  notify<T extends NotificationType>(uids: string | readonly string[], type: T, data: NotificationData<T>, options?: { onceKey?: string }): Promise<void>;
   /** Marks cached access facts stale; they are dropped once the transaction commits. */
   touchPair(a: string, b: string): void;
   touchChat(chatId: string): void;
@@ -52,9 +55,10 @@ export async function commitChange<T>(deps: ChangeDeps, work: (change: ChangeSet
   const { result, recorded } = await deps.db.transaction(async (trx) => {
     const change: ChangeSet = {
       trx,
-      notify: async (uids, type, data) => {
+      notify: async (uids, type, data, options) => {
         const recipients = typeof uids === 'string' ? [uids] : [...new Set(uids)];
-        notificationIds.push(...(await insertNotifications(trx, recipients.map((uid) => ({ uid, type, data })))).map((n) => n.id));
+        const once = options?.onceKey === undefined ? {} : { once_key: options.onceKey };
+        notificationIds.push(...(await insertNotifications(trx, recipients.map((uid) => ({ uid, type, data, ...once })))).map((n) => n.id));
       },
       touchPair: (a, b) => staleKeys.add(deps.keys.pairFacts(a, b)),
       touchChat: (chatId) => staleKeys.add(deps.keys.chatFacts(chatId)),

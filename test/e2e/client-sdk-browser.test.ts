@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { buildBrowserBundle } from '../../client/build/bundle-size.ts';
-import { WettyClient, type Message } from '../../client/src/index.ts';
+import { WettyClient, WettyError, type Message } from '../../client/src/index.ts';
 import { launchChromium } from '../support/chromium-page.ts';
 import { startSameOriginProxy } from '../support/same-origin-proxy.ts';
 import { befriend } from '../support/social.ts';
@@ -29,7 +29,7 @@ describe('client SDK bundle in headless Chromium', function () {
   before(async function () {
     this.timeout(180_000);
     const port = await freePort();
-    system = await startSystem({ CORS_ORIGINS: `http://127.0.0.1:${port}` }, { readyTimeoutMs: 150_000 });
+    system = await startSystem({ CORS_ORIGINS: `http://127.0.0.1:${port}`, SUPERVISOR_READY_TIMEOUT_SECONDS: '150' }, { readyTimeoutMs: 170_000 });
     const { code } = await buildBrowserBundle();
     proxy = await startSameOriginProxy(system.http.baseUrl, {
       '/': { type: 'text/html', body: '<!doctype html><title>sdk</title><p>sdk test</p>' },
@@ -97,4 +97,44 @@ describe('client SDK bundle in headless Chromium', function () {
     expect(await page.evaluate(() => (globalThis as unknown as Browserish).localStorage.getItem('wetty.outbox')), 'the outbox is empty once everything is stored').to.equal(null);
     expect(pageErrors).to.deep.equal([]);
   });
+
+  it('Node: typed errors, refused sends fail with their code, a revoked session surfaces as one auth state', async () => {
+    const [a, b, c] = [await signUp(system.http, { stem: 'auth' }), await signUp(system.http, { stem: 'auth' }), await signUp(system.http, { stem: 'auth' })];
+    const chatId = await befriend(system.http, a, b);
+    const client = new WettyClient({ baseUrl: system.http.baseUrl, wsUrl: system.wsUrl, clientType: 'web' });
+    try {
+      const wrong = await client.login({ username: c.username, password: 'not the password' }).catch((error: unknown) => error);
+      expect(wrong).to.be.instanceOf(WettyError);
+      expect(wrong).to.include({ status: 401, code: 'invalid_credentials' });
+      const taken = await client.register({ username: c.username, password: 'long enough password' }).catch((error: unknown) => error);
+      expect(taken).to.include({ status: 409, code: 'username_taken' });
+
+      await client.login({ username: c.username, password: c.password });
+      const refused = client.chats.send(chatId, { message: 'not my chat', message_type: 'text' });
+      expect(refused.status).to.equal('pending');
+      const result = await refused.done;
+      expect(result.ok).to.equal(false);
+      if (!result.ok) expect([403, 404]).to.include(result.error.status);
+      expect(client.pending()).to.deep.equal([]);
+
+      const states: string[] = [];
+      const auth: string[] = [];
+      client.on('state', (change) => states.push(change.state));
+      client.on('auth', (event) => auth.push(event.reason));
+      const ready = new Promise((resolve) => client.on('ready', resolve));
+      client.connect();
+      await ready;
+      // Another device ends every session of the user: the socket closes 4003.
+      const other = await system.http.post('/users/auth/logout_all', { token: c.token });
+      expect(other.status).to.equal(204);
+      await waitFor(() => auth.length > 0, 20_000);
+      expect(auth).to.deep.equal(['revoked']);
+      expect(client.state).to.equal('auth_required');
+      expect(client.session).to.equal(null);
+      expect(states).to.include('auth_required');
+    } finally {
+      client.close();
+    }
+  });
 });
+

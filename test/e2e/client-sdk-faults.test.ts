@@ -13,7 +13,7 @@ import { signUp, type TestUser } from '../support/users.ts';
  * redis-server on a spare port so that restarting it touches nothing else.
  */
 describe('client SDK through faults (node kill, worker kill, Redis restart)', function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   const total = Number(process.env.SDK_FAULT_MESSAGES ?? 2000);
   const chatCount = Number(process.env.SDK_FAULT_CHATS ?? 4);
   const nodes = Number(process.env.SDK_FAULT_NODES ?? 2);
@@ -24,7 +24,7 @@ describe('client SDK through faults (node kill, worker kill, Redis restart)', fu
   before(async function () {
     this.timeout(180_000);
     redis = await startPrivateRedis();
-    system = await startSystem({ REDIS_URL: redis.url, SUPERVISOR_WORKERS: process.env.SDK_FAULT_WORKERS ?? '2', SUPERVISOR_REALTIME_NODES: String(nodes) }, { readyTimeoutMs: 150_000 });
+    system = await startSystem({ REDIS_URL: redis.url, SUPERVISOR_WORKERS: process.env.SDK_FAULT_WORKERS ?? '2', SUPERVISOR_REALTIME_NODES: String(nodes), SUPERVISOR_READY_TIMEOUT_SECONDS: '150' }, { readyTimeoutMs: 170_000 });
   });
   after(async () => {
     for (const client of clients) client.close();

@@ -8,6 +8,7 @@ import { sendMessageJob } from '../../shared/queues/contracts.ts';
 import { relayOverdue } from '../../workers/outbox-relay.ts';
 import { reactProcessor } from '../../workers/processors/react.processor.ts';
 import { recallMessageProcessor } from '../../workers/processors/recall-message.processor.ts';
+import { reminderProcessor } from '../../workers/processors/reminder.processor.ts';
 import type { SendRequest } from '../../workers/send/gate.ts';
 import { sendBatch } from '../../workers/send/send-pipeline.ts';
 import type { Job } from 'bullmq';
@@ -140,7 +141,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1 });
   });
 
-  it('a reaction removal whose push failed succeeds with the new tally; on_reaction still reaches the chat', async () => {
+  it('a reaction removal whose push failed succeeds with the new tally, answers the same when its job runs again; on_reaction still reaches the chat', async () => {
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(api.http, a, b);
     const sent = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: cgid(), message_type: 'text', message: 'react to me' } });
@@ -149,10 +150,29 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     const channel = api.deps.keys.userChannel(a.uid);
     await listen(channel);
     const data = { uid: b.uid, chat_id: chatId, msg_id: sent.body.id, emoji: '👍', action: 'remove' as const };
-    const answer = await reactProcessor.handle(data, { ...workers.deps, redis: deadRedis }, { id: `react-test-${cgid()}` } as Job);
+    const job = { id: `react-test-${cgid()}` } as Job;
+    const answer = await reactProcessor.handle(data, { ...workers.deps, redis: deadRedis }, job);
     expect(answer).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, reactions: [] });
+    // The same job run again (recovered after a crash past its commit) answers the same, not 404.
+    expect(await reactProcessor.handle(data, workers.deps, job)).to.deep.equal(answer);
+    // Another request to remove it is refused: there is nothing left to remove.
+    const other = await reactProcessor.handle(data, workers.deps, { id: `react-test-${cgid()}` } as Job).catch((err: Error) => err);
+    expect(other).to.be.instanceOf(Error);
+    expect((other as Error).message).to.match(/not_found/);
     await relayAll();
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_reaction' && f.data.action === 'removed').length === 1, 5000);
+  });
+
+  it('a reminder job run twice reminds each person once', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const sent = await api.http.post(`/chats/${chatId}/messages`, {
+      token: a.token,
+      json: { client_generated_id: cgid(), message_type: 'reminder', message: 'call mum', remind_at: new Date(Date.now() + 3600_000).toISOString(), mentions: [b.uid] },
+    });
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    for (let run = 0; run < 2; run++) await reminderProcessor.handle({ msg_id: sent.body.id }, workers.deps, {} as Job);
+    for (const user of [a, b]) expect(await api.deps.db('notifications').where({ uid: user.uid, type: 'reminder' }), user === a ? 'sender' : 'mentioned').to.have.length(1);
   });
 
   it('a refused send stores one send_failed however often its job runs', async () => {

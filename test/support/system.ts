@@ -72,7 +72,7 @@ export async function startSystem(overrides: Env = {}, options: { readyTimeoutMs
   } catch (err) {
     // Do not leave a half-started system behind: its children stop with the supervisor.
     child.kill('SIGTERM');
-    throw err;
+    throw new Error(`${(err as Error).message}; the system printed:\n${output().slice(-4000)}`);
   }
 
   return {

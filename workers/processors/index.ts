@@ -1,5 +1,6 @@
 import type { Processor } from '../processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
+import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
 import { reactProcessor } from './react.processor.ts';
 import { recallMessageProcessor } from './recall-message.processor.ts';
@@ -16,4 +17,5 @@ export const processors = [
   liftMuteProcessor,
   reminderProcessor,
   sweepUploadsProcessor,
+  makeThumbnailsProcessor,
 ] as readonly Processor[];

@@ -1,4 +1,5 @@
 import { addReaction, findMessage, reactionsFor, removeReaction } from '../../shared/db/repositories/messages.repository.ts';
+import { noteJobDone } from '../../shared/db/repositories/job-receipts.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { reactJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
@@ -6,15 +7,18 @@ import { defineProcessor, refuseJob } from '../processor.ts';
 /**
  * Adds or takes back one reaction of a member to a message they can see; everyone sees the new
  * tally. The change, the tally answered and the `on_reaction` push are one transaction, so nothing
- * after the commit can fail the job: a run that stops there is never retried into a 404 for a
- * removal that happened, and the push is left to the relay.
+ * after the commit can fail the job, and the job's id is noted in that transaction: a run that a
+ * crash cut short after its commit is re-run by BullMQ into the same answer, never a 404 for a
+ * removal that happened; the push is left to the relay.
  */
-export const reactProcessor = defineProcessor(reactJob, async (data, deps) => {
+export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) => {
   const message = await findMessage(deps.db, data.msg_id);
   if (!message || message.chat_id !== data.chat_id || !(await deps.userState.canSeeMessage(data.uid, message))) {
     return refuseJob(404, 'not_found', 'Message not found');
   }
   const reactions = await commitWithEffects(deps, async (trx, effects) => {
+    // A second run of this job (recovered after a crash past its commit) answers the tally.
+    if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return (await reactionsFor(trx, [message.id])).get(message.id) ?? [];
     if (data.action === 'add') {
       if (await addReaction(trx, message.id, data.uid, data.emoji)) effects.push({ kind: 'reaction', msg_id: message.id, uid: data.uid, emoji: data.emoji, action: 'added' });
     } else if (await removeReaction(trx, message.id, data.uid, data.emoji)) {

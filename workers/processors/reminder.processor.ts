@@ -6,7 +6,8 @@ import { defineProcessor } from '../processor.ts';
 
 /**
  * At a reminder's time: its mentioned people (or, without mentions, everyone in the chat), and its
- * sender, get `on_notify` reminder — unless it was recalled, or they block the sender or left.
+ * sender, get `on_notify` reminder — unless it was recalled, or they block the sender or left. Each
+ * person is reminded once per message, however often the job runs.
  */
 export const reminderProcessor = defineProcessor(reminderJob, async (data, deps) => {
   const message = await findMessage(deps.db, data.msg_id);
@@ -18,7 +19,12 @@ export const reminderProcessor = defineProcessor(reminderJob, async (data, deps)
     if (members.has(uid) && !(await deps.userState.blocks(uid, message.sender_uid))) recipients.push(uid);
   }
   await commitChange(deps, (change) =>
-    change.notify(recipients, 'reminder', { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), by_uid: message.sender_uid, message: message.message }),
+    change.notify(
+      recipients,
+      'reminder',
+      { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), by_uid: message.sender_uid, message: message.message },
+      { onceKey: `reminder:${message.id}` },
+    ),
   );
   return { reminded: recipients.length };
 });

@@ -79,7 +79,7 @@ export async function gateSend(deps: WorkerDeps, request: SendRequest, sessionLi
 async function sendableFile(deps: WorkerDeps, uid: string, fid: string): Promise<FileMeta | null> {
   if (!(await canDownloadFile(deps.db, uid, fid))) return null;
   const file = await findFile(deps.db, fid);
-  return file ? { fid: file.fid, name: file.name, size: file.size, mime: file.mime } : null;
+  return file ? { fid: file.fid, name: file.name, size: file.size, mime: file.mime, width: file.width, height: file.height } : null;
 }
 
 const SEND_REFUSALS: Record<SendRefusal, string> = {

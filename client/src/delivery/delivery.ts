@@ -175,7 +175,7 @@ export class Delivery {
           this.watch(chatId);
           return;
         }
-        const delay = Math.max(fullJitterDelay(chat.failures, 500, 10_000), (failure.retryAfter ?? 0) * 1000);
+        const delay = Math.max(fullJitterDelay(chat.failures, 1000, 15_000), (failure.retryAfter ?? 0) * 1000);
         chat.timer = setTimeout(() => {
           chat.timer = undefined;
           this.fill(chatId);

@@ -787,6 +787,8 @@ export interface RouteTable {
             name: string;
             size: number;
             mime: string;
+            width: number | null;
+            height: number | null;
           } | null;
           remind_at: string | null;
           recalled: boolean;
@@ -868,6 +870,8 @@ export interface RouteTable {
           name: string;
           size: number;
           mime: string;
+          width: number | null;
+          height: number | null;
         } | null;
         remind_at: string | null;
         recalled: boolean;
@@ -919,6 +923,8 @@ export interface RouteTable {
         name: string;
         size: number;
         mime: string;
+        width: number | null;
+        height: number | null;
       } | null;
       remind_at: string | null;
       recalled: boolean;
@@ -1004,6 +1010,9 @@ export interface RouteTable {
       size: number;
       mime: string;
       sha256: string;
+      /** PNG, JPEG, GIF and WebP: pixels as displayed (EXIF orientation applied); null for other types or an unreadable header */
+      width: number | null;
+      height: number | null;
     };
     errorCode: "headers_too_large" | "invalid_input" | "invalid_multipart" | "length_required" | "no_file" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "too_many_files" | "unauthorized" | "unavailable" | "unsupported_media_type" | "upload_aborted" | "upload_too_slow";
   };
@@ -1035,6 +1044,22 @@ export interface RouteTable {
     status: 200;
     response: unknown;
     errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "range_not_satisfiable" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** A WebP thumbnail of a PNG, JPEG, GIF or WebP image, ?w= 160, 320 or 640 (304 for If-None-Match); token or ?sig=; 404 unless the caller may see the file */
+  "GET /f/fserv/thumb/{fid}": {
+    auth: false;
+    params: {
+      fid: string;
+    };
+    query: {
+      sig?: string;
+      /** the thumbnail width: 160, 320, 640 */
+      w: "160" | "320" | "640";
+    };
+    body: undefined;
+    status: 200;
+    response: unknown;
+    errorCode: "headers_too_large" | "invalid_input" | "no_thumbnail" | "not_found" | "origin_not_allowed" | "rate_limited" | "thumbnail_pending" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** The process is alive */
   "GET /healthz": {

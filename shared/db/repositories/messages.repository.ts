@@ -7,6 +7,9 @@ export interface FileMeta {
   name: string;
   size: number;
   mime: string;
+  /** An image's displayed size; null otherwise (and on messages stored before sizes were kept). */
+  width: number | null;
+  height: number | null;
 }
 
 export interface MessageRow {
@@ -162,7 +165,7 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []
     forwarded_from: row.forwarded_from,
     mentions: row.mentions,
     reactions,
-    file: row.file,
+    file: row.file && { ...row.file, width: row.file.width ?? null, height: row.file.height ?? null },
     remind_at: row.remind_at?.toISOString() ?? null,
     recalled: row.recalled_at !== null,
     created_at: row.created_at.toISOString(),

@@ -195,7 +195,7 @@ export function Composer({ chatId, disabledReason, members, replyTo, threadRootI
         <label class="visually-hidden" for={`mode-${ids}`}>
           Message kind
         </label>
-        <select id={`mode-${ids}`} value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as Mode)} style="width:auto">
+        <select id={`mode-${ids}`} value={mode} onChange={(e) => setMode((e.currentTarget as HTMLSelectElement).value as Mode)}>
           <option value="text">Text</option>
           <option value="markdown">Markdown</option>
           <option value="emote">Emote</option>
@@ -218,7 +218,7 @@ export function Composer({ chatId, disabledReason, members, replyTo, threadRootI
             ref={textRef}
             rows={1}
             value={text}
-            placeholder={mode === 'emote' ? 'An emote, one line' : 'Write a message (Enter sends, Shift+Enter adds a line, @ mentions)'}
+            placeholder={mode === 'emote' ? 'An emote, one line' : 'Write a message (@ to mention)'}
             onInput={onInput}
             onKeyDown={onKeyDown}
             {...{ role: 'combobox' as never }}

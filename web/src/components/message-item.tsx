@@ -98,7 +98,7 @@ export function MessageItem({ message, myUid, canModerate, replyTo, seen, replyC
           </button>
           {onOpenThread && (
             <button type="button" class="icon-btn" onClick={() => onOpenThread(message)} aria-label="Open thread" title="Thread">
-              🧵
+              ≡
             </button>
           )}
           <button type="button" class="icon-btn" onClick={() => setPicking(!picking)} aria-label="Add reaction" aria-expanded={picking} title="React">

@@ -1,9 +1,9 @@
 import { localStorageOutboxStore, localStorageTokenStore, WettyClient } from '@wetty/client';
 
 /**
- * The app's one SDK client. The api serves this page, so REST is this origin. The WebSocket is
- * this origin's `/ws/chats` unless the page names another address in
- * `<meta name="wetty-ws-url">` (the api sets it when its realtime nodes listen elsewhere).
+ * The app's one SDK client. The api serves this page, so REST is this origin, and so is the
+ * WebSocket (`/ws/chats`, which the api forwards to the realtime nodes). A deployment that puts the
+ * realtime nodes elsewhere names them in `<meta name="wetty-ws-url">`.
  */
 function wsUrl(): string {
   const named = document.querySelector<HTMLMetaElement>('meta[name="wetty-ws-url"]')?.content;

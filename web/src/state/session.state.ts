@@ -23,6 +23,7 @@ export async function startSession(): Promise<void> {
   } catch (error) {
     console.error('could not connect', error); // the app still works over REST; the banner shows the state
   }
+  for (const entry of client.pending()) trackEntry(entry); // unsent messages kept from an earlier page load
   const profile = await client.users.profile();
   me.set(profile);
   await Promise.all([loadChats(), loadNotifications()]);

@@ -88,6 +88,14 @@ function patchMessage(chatId: string, msgId: string, change: (message: Message) 
 export function sendMessage(chatId: string, body: SendBody): void {
   const entry = client.chats.send(chatId, body);
   trackEntry(entry);
+  // The `outbox` event reports the outcome too; following the promise as well costs nothing.
+  void entry.done.then((result) =>
+    trackEntry(
+      result.ok
+        ? { ...entry, status: 'sent', message: result.message }
+        : { ...entry, status: 'failed', error: { status: result.error.status, code: result.error.code, message: result.error.message } },
+    ),
+  );
 }
 
 /** A refused send is kept with its reason; "retry" sends the same body under a new id. */
@@ -99,7 +107,11 @@ export function retrySend(clientGeneratedId: string): void {
   sendMessage(item.chatId, body);
 }
 
+/** Sends the user discarded (or retried under a new id): late reports about them are ignored. */
+const discarded = new Set<string>();
+
 export function discardSend(clientGeneratedId: string): void {
+  discarded.add(clientGeneratedId);
   pending.update((map) => {
     const next = new Map(map);
     next.delete(clientGeneratedId);
@@ -110,10 +122,15 @@ export function discardSend(clientGeneratedId: string): void {
 /** Follows an outbox entry (ours, or one restored from a previous page load). */
 export function trackEntry(entry: OutboxEntry): void {
   if (entry.status === 'sent') {
-    discardSend(entry.clientGeneratedId);
+    pending.update((map) => {
+      const next = new Map(map);
+      next.delete(entry.clientGeneratedId);
+      return next;
+    });
     if (entry.message) onTimelineMessage(entry.message);
     return;
   }
+  if (discarded.has(entry.clientGeneratedId)) return;
   const item: PendingItem = {
     clientGeneratedId: entry.clientGeneratedId,
     chatId: entry.chatId,
