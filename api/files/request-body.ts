@@ -39,6 +39,10 @@ export async function readSingleFile<T>(
   let extraFile = false;
   const parsed = new Promise<void>((resolve, reject) => {
     form.on('file', (_field, file, info) => {
+      // `store` may wait (a quota check) before it reads the part; a body that ends early meanwhile
+      // errors this stream, and an error with no listener would end the process. It reaches the
+      // caller through the form's own error and the failed store.
+      file.on('error', () => undefined);
       storing = store(file, info.filename);
       // A failed store (a size limit) leaves the parser stalled on the unread part, so it decides at once.
       storing.catch(reject);

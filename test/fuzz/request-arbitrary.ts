@@ -91,7 +91,11 @@ function badAuth(): fc.Arbitrary<AuthChoice> {
 function validValue(resolve: (s: JsonSchema) => JsonSchema, raw: JsonSchema, name: string, depth: number): fc.Arbitrary<unknown> {
   const schema = resolve(raw);
   const pool = POOL_OF[name];
-  if (Array.isArray(schema.enum)) return fc.constantFrom(...(schema.enum as unknown[]));
+  if (Array.isArray(schema.enum)) {
+    // Most messages are text; the other types need a body of their own kind.
+    if (name === 'message_type') return fc.oneof({ weight: 4, arbitrary: fc.constant('text') }, { weight: 1, arbitrary: fc.constantFrom(...(schema.enum as unknown[])) });
+    return fc.constantFrom(...(schema.enum as unknown[]));
+  }
   if ('const' in schema) return fc.constant(schema.const);
   const variants = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
   if (variants) return fc.oneof(...variants.map((v) => validValue(resolve, v, name, depth)));
@@ -104,6 +108,7 @@ function validValue(resolve: (s: JsonSchema) => JsonSchema, raw: JsonSchema, nam
       if (pool) return poolRef(pool);
       if (schema.format === 'date-time') return fc.integer({ min: -3600, max: 400 * 86400 }).map((s) => new Date(Date.now() + s * 1000).toISOString());
       if (schema.format === 'uri' || name === 'sr_link') return fc.constantFrom('https://example.com/a', 'http://x.y', 'ftp://x', 'javascript:alert(1)');
+      if (typeof schema.pattern === 'string') return fc.stringMatching(new RegExp(schema.pattern as string)).filter((v) => v.length <= Number(schema.maxLength ?? 200));
       const max = Math.min(Number(schema.maxLength ?? 40), 80);
       const min = Math.min(Number(schema.minLength ?? 0), max);
       return fc.string({ minLength: Math.max(min, 1), maxLength: Math.max(max, 1) });
@@ -124,7 +129,17 @@ function validValue(resolve: (s: JsonSchema) => JsonSchema, raw: JsonSchema, nam
       if (depth > 3) return fc.constant({});
       const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
       const required = (schema.required ?? []) as string[];
-      return fc.record(Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, validValue(resolve, s, key, depth + 1)])), { requiredKeys: required.filter((k) => k in properties) });
+      // Optional fields are left out more often than not: they usually depend on each other (a forward has no body).
+      const field = (key: string, s: JsonSchema) => {
+        const value = validValue(resolve, s, key, depth + 1);
+        if (required.includes(key)) return value;
+        // A send's body and type are optional in the schema (a forward has neither) but usually there.
+        const usual = key === 'message' || key === 'message_type';
+        return fc.oneof({ weight: usual ? 1 : 3, arbitrary: fc.constant(undefined) }, { weight: usual ? 6 : 1, arbitrary: value });
+      };
+      return fc
+        .record(Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, field(key, s)])))
+        .map((record) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)));
     }
     default:
       return anyJson;

@@ -91,6 +91,7 @@ export async function fuzzGroup(
       }
       const { sent, answer } = result;
       stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
+      if (process.env.FUZZ_VERBOSE && job.name.includes(process.env.FUZZ_VERBOSE)) console.log(`      ${job.name} ${answer.status} ${answer.text.slice(0, 160)}`);
       if (answer.status >= 200 && answer.status < 300 && answer.contentType.includes('json')) {
         try {
           pools.harvest(JSON.parse(answer.text));

@@ -200,6 +200,20 @@ describe('bad input gets a 4xx in the error shape, never a 500', function () {
     });
   });
 
+  describe('uploads', () => {
+    it('a multipart body that ends inside its file part is 400, and the api keeps answering', async () => {
+      const boundary = 'cut';
+      const res = await api.http.post('/fserv/upload', {
+        token: a.token,
+        raw: `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="x"\r\n\r\nunfinished`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      expect(res.status).to.equal(400);
+      expect(res.body.error.code).to.equal('invalid_multipart');
+      expect((await api.http.get('/healthz')).status).to.equal(200);
+    });
+  });
+
   describe('requests the HTTP parser refuses', () => {
     it('a URL over the header limit is 431 with the standard error body', async () => {
       const { status, body, contentType } = await new Promise<{ status: number; body: string; contentType: string }>((resolve, reject) => {
