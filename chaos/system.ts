@@ -29,8 +29,13 @@ export async function createChaosSystem(base: Record<string, string>, logFile: s
     WS_PORT: String(await freePort()),
     REALTIME_OPS_PORT: String(await freePort()),
     WORKER_OPS_PORT: String(await freePort()),
+    // The drivers act for many users from one address, and one user sends 20 parallel copies of each
+    // message: the limits meant for people would refuse them.
     LOGIN_RATE_MAX: '1000000',
+    LOGIN_ADDRESS_RATE_MAX: '1000000',
     REGISTER_RATE_MAX: '1000000',
+    SEND_BURST_MAX: '1000000',
+    SEND_SUSTAINED_MAX: '100000000',
     ...base,
   };
   let output = '';
