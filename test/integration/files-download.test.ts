@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 import { signFileLink } from '../../shared/auth/internal-jwt.ts';
 import { internalSecret } from '../../shared/config.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
-import { dispositionName, pngBytes, sha256Hex, uploadForm, uploadRaw } from '../support/files.ts';
+import { dispositionName, noiseWithoutMarkup, pngBytes, sha256Hex, uploadForm, uploadRaw } from '../support/files.ts';
 import { STORAGE_KINDS, startTestStorage, type TestStorage } from '../support/storage.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 
@@ -131,9 +131,9 @@ for (const kind of STORAGE_KINDS) {
     it('shows safe images inline with their type', async () => {
       for (const [bytes, mime] of [
         [pngBytes(), 'image/png'],
-        [Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(100)]), 'image/jpeg'],
-        [Buffer.concat([Buffer.from('GIF89a'), Buffer.from([16, 0, 16, 0]), randomBytes(100)]), 'image/gif'],
-        [Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 '), randomBytes(100)]), 'image/webp'],
+        [Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), noiseWithoutMarkup(100)]), 'image/jpeg'],
+        [Buffer.concat([Buffer.from('GIF89a'), Buffer.from([16, 0, 16, 0]), noiseWithoutMarkup(100)]), 'image/gif'],
+        [Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBPVP8 '), noiseWithoutMarkup(100)]), 'image/webp'],
       ] as [Buffer, string][]) {
         const file = await upload(bytes, 'picture');
         expect(file.mime).to.equal(mime);
