@@ -2,12 +2,14 @@ import { route } from '../http/route.ts';
 import * as reads from './chat-reads.service.ts';
 import { openDirectChat } from './direct-chat.service.ts';
 import * as actions from './message-actions.service.ts';
+import { searchChats } from './message-search.service.ts';
 import * as s from './messages.schema.ts';
+import { SearchQuery, SearchResponse } from './search.schema.ts';
 import { sendMessage } from './send-message.service.ts';
 
 const tag = 'chats';
 
-/** `/chats/...`: sending (through the workers), reading, read state, recall and reactions. */
+/** `/chats/...`: sending (through the workers), reading, search, read state, recall and reactions. */
 export const chatsRoutes = [
   route({
     method: 'get', path: '/chats', tag, auth: true, summary: 'My chats, most recently active first',
@@ -19,6 +21,14 @@ export const chatsRoutes = [
     body: s.DirectChatBody, response: s.DirectChatResponse,
     errors: { 400: ['invalid_target'], 403: ['blocked', 'not_friends'], 404: ['not_found'] },
     handle: (deps, { auth, body }) => openDirectChat(deps, auth, body.target_user_id),
+  }),
+  // Before the `/chats/:chat_id/…` routes, so no parameter route can take `search` for a chat id.
+  route({
+    method: 'get', path: '/chats/search', tag, auth: true,
+    summary: 'Search the messages you may read: words, "phrases", -excluded; newest first or by rank',
+    query: SearchQuery, response: SearchResponse,
+    errors: { 400: ['invalid_query'], 404: ['not_found'] },
+    handle: (deps, { auth, query }) => searchChats(deps, auth, query),
   }),
   route({
     method: 'post', path: '/chats/message/recall', tag, auth: true, summary: 'Recall a message (sender within the window; owner and managers any time)',

@@ -40,6 +40,8 @@ const MATRIX: [string, Call, Record<Role, number>][] = [
   ['POST /group/{id}/transfer', (api, s, a) => api.http.post(`/group/${s.group.id}/transfer`, { token: a.token, json: { target_user_id: s.people.target.uid } }), row(200, 403, 403, 403, 403, 403, 403, 403)],
   ['POST /group/{id}/mute {member}', (api, s, a) => api.http.post(`/group/${s.group.id}/mute`, { token: a.token, json: { target_user_id: s.people.target.uid, mute_status: true, duration_seconds: 60 } }), row(200, 200, 403, 403, 403, 403, 403, 403)],
   ['POST /group/{id}/mute {owner}', (api, s, a) => api.http.post(`/group/${s.group.id}/mute`, { token: a.token, json: { target_user_id: s.people.owner.uid, mute_status: true, duration_seconds: 60 } }), row(400, 403, 403, 403, 403, 403, 403, 403)],
+  // Search answers as history reads do: the group's chat is 404 to everyone who is not a member now.
+  ['GET /chats/search?chat_id={chat}', (api, s, a) => api.http.get(`/chats/search?q=hello&chat_id=${s.group.chat_id}`, { token: a.token }), row(200, 200, 200, 200, 404, 404, 404, 404)],
 ];
 
 describe('group permission matrix', function () {

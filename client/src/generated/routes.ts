@@ -816,6 +816,64 @@ export interface RouteTable {
     };
     errorCode: "blocked" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "not_friends" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
+  /** Search the messages you may read: words, "phrases", -excluded; newest first or by rank */
+  "GET /chats/search": {
+    auth: true;
+    params: undefined;
+    query: {
+      q: string;
+      chat_id?: string;
+      from_uid?: string;
+      before?: string;
+      order?: "time" | "rank";
+      cursor?: string;
+      limit?: number;
+    };
+    body: undefined;
+    status: 200;
+    response: {
+      results: Array<{
+        message: {
+          id: string;
+          chat_id: string;
+          seq: number;
+          sender_uid: string;
+          message: string;
+          message_type: "text" | "emote" | "image" | "file" | "reminder" | "system";
+          format: "plain" | "markdown";
+          client_generated_id: string;
+          reply_to_id: string | null;
+          reply_root_id: string | null;
+          forwarded_from: string | null;
+          mentions: Array<string>;
+          reactions: Array<{
+            emoji: string;
+            count: number;
+            uids: Array<string>;
+          }>;
+          file: {
+            fid: string;
+            name: string;
+            size: number;
+            mime: string;
+            width: number | null;
+            height: number | null;
+          } | null;
+          remind_at: string | null;
+          recalled: boolean;
+          created_at: string;
+        };
+        highlights: Array<{
+          /** first UTF-16 code unit of the match in `message.message` */
+          start: number;
+          /** the code unit after the match */
+          end: number;
+        }>;
+      }>;
+      next_cursor: string | null;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "invalid_query" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
   /** Recall a message (sender within the window; owner and managers any time) */
   "POST /chats/message/recall": {
     auth: true;

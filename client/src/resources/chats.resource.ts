@@ -32,6 +32,14 @@ export function chatsResource(request: Requester, hooks: ChatsHooks) {
     after: (chatId: string, seq: number, max?: number) =>
       request('GET', '/chats/{chat_id}/messages', { params: { chat_id: chatId }, query: { after: seq, ...(max === undefined ? {} : { max }) } }),
     /**
+     * Searches the messages you may read: words (prefix), "quoted phrases", -excluded terms; CJK
+     * text matches anywhere. Newest first, or `order: 'rank'`. Each result carries `highlights`,
+     * [start, end) offsets of the matches in `message.message` (UTF-16, like JavaScript strings).
+     * Pass `next_cursor` back as `cursor` for the next page.
+     */
+    search: (q: string, query: Omit<NonNullable<QueryOf<'GET /chats/search'>>, 'q'> = {}) =>
+      request('GET', '/chats/search', { query: { ...query, q } }),
+    /**
      * Sends through the outbox: returns at once with the pending entry (its `client_generated_id`);
      * retried until stored or refused; `done` settles with the stored message or the refusal.
      */
