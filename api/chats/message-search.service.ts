@@ -37,8 +37,8 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
     beforeId: input.before,
     wordsMatch: positives.length === 0 ? null : [...positives, ...negatives.map((q) => `!${q}`)].join(' & '),
     wordsExclude: positives.length === 0 && negatives.length > 0 ? negatives.join(' | ') : null,
-    substrings: terms.filter((t) => t.mode === 'substring' && !t.exclude).map((t) => substringPattern(t.text)),
-    excludedSubstrings: terms.filter((t) => t.mode === 'substring' && t.exclude).map((t) => substringPattern(t.text)),
+    substrings: terms.filter((t) => t.mode === 'substring' && !t.exclude).map(substringMatch),
+    excludedSubstrings: terms.filter((t) => t.mode === 'substring' && t.exclude).map(substringMatch),
     order: input.order,
     after: cursor,
     limit: input.limit + 1,
@@ -50,6 +50,10 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
     results: page.map((row) => ({ message: toMessageView(row, reactions.get(row.id) ?? []), highlights: findHighlights(row.message, terms) })),
     next_cursor: rows.length > input.limit && last ? writeCursor(input.order, last) : null,
   };
+}
+
+function substringMatch(term: SearchTerm) {
+  return { pattern: substringPattern(term.text), ignoreCase: term.text.toLowerCase() !== term.text.toUpperCase() };
 }
 
 function parse(q: string): SearchTerm[] {

@@ -1,3 +1,5 @@
+import { UNSPACED_CHAR } from '../../shared/search/unspaced-text.ts';
+
 /**
  * The message search language: words, "quoted phrases" and -excluded terms, separated by spaces.
  *
@@ -27,8 +29,6 @@ export class SearchSyntaxError extends Error {}
 export const MAX_TERMS = 12;
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
-/** Scripts written without spaces between words: their terms match as substrings. */
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
 export function parseSearchQuery(query: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
@@ -62,7 +62,7 @@ export function parseSearchQuery(query: string): SearchTerm[] {
     }
     text = text.trim().replace(/\s+/gu, ' ');
     if (!WORD_CHAR.test(text)) continue;
-    terms.push({ text, mode: UNSPACED_SCRIPT.test(text) ? 'substring' : 'words', phrase, exclude });
+    terms.push({ text, mode: UNSPACED_CHAR.test(text) ? 'substring' : 'words', phrase, exclude });
     if (terms.length > MAX_TERMS) throw new SearchSyntaxError(`at most ${MAX_TERMS} terms`);
   }
   if (!terms.some((t) => !t.exclude)) throw new SearchSyntaxError('give at least one word to look for (not only -excluded ones)');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { UNSPACED_SQL_CLASS } from '../../shared/search/unspaced-text.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { befriend, createGroup } from '../support/social.ts';
 import { signUp, type TestUser } from '../support/users.ts';
@@ -129,6 +130,14 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
       expect(await found(member, { q: `${tag} zebra` })).to.deep.equal([]);
       expect(await found(member, { q: `${tag} giraffe` })).to.deep.equal([`${tag} edited wording giraffe`]);
     });
+  });
+
+  it('has the search indexes, the substring ones for exactly the scripts the query side treats as unspaced', async () => {
+    const { rows } = await api.deps.db.raw<{ rows: { indexname: string; indexdef: string }[] }>(
+      `select indexname, indexdef from pg_indexes where tablename = 'messages' and indexname like 'messages_search_%' order by indexname`,
+    );
+    expect(rows.map((r) => r.indexname)).to.deep.equal(['messages_search_text', 'messages_search_unspaced', 'messages_search_words']);
+    for (const row of rows.filter((r) => r.indexname !== 'messages_search_words')) expect(row.indexdef).to.include(`'${UNSPACED_SQL_CLASS}'`);
   });
 
   describe('only messages the caller may read now', () => {

@@ -1,15 +1,21 @@
 import type { Knex } from 'knex';
+import { UNSPACED_SQL_CLASS } from '../../search/unspaced-text.ts';
 import type { Db } from '../knex.ts';
 import type { MessageRow } from './messages.repository.ts';
 
 /**
- * Message search over the indexes of migration 20261130100000: the expressions and the predicate
- * below repeat the indexes' exactly, so PostgreSQL can use them.
+ * Message search over the column and indexes of migration 20261130100000: the predicates below
+ * repeat the indexes' exactly, so PostgreSQL can use them.
  */
-const WORDS_VECTOR = `to_tsvector('simple'::regconfig, m.message)`;
 const SEARCHABLE = `m.recalled_at is null and m.message_type in ('text', 'reminder')`;
+/** The substring indexes' own predicate: implied by any substring term (they hold such a character). */
+const UNSPACED = `m.message ~ '${UNSPACED_SQL_CLASS}'`;
+/** The message object's columns (not `search_words`). */
+const COLUMNS = ['id', 'chat_id', 'seq', 'sender_uid', 'message', 'message_type', 'format', 'client_generated_id', 'reply_to_id', 'reply_root_id', 'forwarded_from', 'mentions', 'file', 'remind_at', 'recalled_at', 'created_at'];
+/** Rank order ranks the newest this many matches (ranking every match of a common word costs too much). */
+export const RANKED_MATCHES_MAX = 1000;
 
-/** One term as full-text lexemes: the query text PostgreSQL's own parser makes of each phrase (empty when it finds no word). */
+/** Each phrase as full-text query text, split into words by PostgreSQL's own parser (empty when it finds none). */
 export async function wordQueries(db: Db, phrases: readonly string[]): Promise<string[]> {
   if (phrases.length === 0) return [];
   const { rows } = await db.raw<{ rows: { q: string }[] }>(
@@ -17,6 +23,13 @@ export async function wordQueries(db: Db, phrases: readonly string[]): Promise<s
     [[...phrases]],
   );
   return rows.map((r) => r.q);
+}
+
+export interface SubstringMatch {
+  /** An ILIKE / LIKE pattern. */
+  pattern: string;
+  /** The term has letters with case: compare ignoring it (ILIKE); else LIKE, which costs less. */
+  ignoreCase: boolean;
 }
 
 export interface MessageSearch {
@@ -29,9 +42,9 @@ export interface MessageSearch {
   wordsMatch: string | null;
   /** A tsquery no result may match (used when there is no `wordsMatch` to carry the exclusions). */
   wordsExclude: string | null;
-  /** ILIKE patterns every result must match, and ones none may. */
-  substrings: readonly string[];
-  excludedSubstrings: readonly string[];
+  /** Substrings every result holds, and ones none may. */
+  substrings: readonly SubstringMatch[];
+  excludedSubstrings: readonly SubstringMatch[];
   order: 'time' | 'rank';
   /** Keyset of the last result of the previous page. */
   after?: { id: string; rank: number } | undefined;
@@ -42,41 +55,47 @@ export type SearchRow = MessageRow & { rank: number };
 
 /**
  * Messages `viewerUid` may read now that match: in chats they are a member of, not recalled, not
- * sent by someone they block (the rule of history reads). Newest first, or by rank then newest.
+ * sent by someone they block (the rule of history reads). Newest first, or by rank then newest
+ * among the newest RANKED_MATCHES_MAX matches (rank order without word terms is time order).
  */
 export async function searchMessages(db: Db, search: MessageSearch): Promise<SearchRow[]> {
-  const where: string[] = [SEARCHABLE, 'm.chat_id in (select chat_id from chat_members where uid = ?)', 'm.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)'];
-  const bindings: Knex.RawBinding[] = [search.viewerUid, search.viewerUid];
+  // The chats as an array, not a subquery: the planner then knows how many messages they hold.
+  const chats = await db('chat_members')
+    .where({ uid: search.viewerUid })
+    .modify((q) => (search.chatId === undefined ? q : q.where({ chat_id: search.chatId })))
+    .pluck<string[]>('chat_id');
+  if (chats.length === 0) return [];
+  const where: string[] = [SEARCHABLE, 'm.chat_id = any(?::bigint[])', 'm.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)'];
+  const bindings: Knex.RawBinding[] = [chats, search.viewerUid];
   const add = (clause: string, ...values: Knex.RawBinding[]) => {
     where.push(clause);
     bindings.push(...values);
   };
-  if (search.chatId !== undefined) add('m.chat_id = ?', search.chatId);
+  const like = (s: SubstringMatch) => `m.message ${s.ignoreCase ? 'ilike' : 'like'} ? escape '\\'`;
   if (search.fromUid !== undefined) add('m.sender_uid = ?', search.fromUid);
   if (search.beforeId !== undefined) add('m.id < ?', search.beforeId);
-  if (search.wordsMatch !== null) add(`${WORDS_VECTOR} @@ ?::tsquery`, search.wordsMatch);
-  if (search.wordsExclude !== null) add(`not (${WORDS_VECTOR} @@ ?::tsquery)`, search.wordsExclude);
-  for (const pattern of search.substrings) add(`m.message ilike ? escape '\\'`, pattern);
-  for (const pattern of search.excludedSubstrings) add(`not (m.message ilike ? escape '\\')`, pattern);
+  if (search.wordsMatch !== null) add('m.search_words @@ ?::tsquery', search.wordsMatch);
+  if (search.wordsExclude !== null) add('not (m.search_words @@ ?::tsquery)', search.wordsExclude);
+  if (search.substrings.length > 0) where.push(UNSPACED);
+  for (const s of search.substrings) add(like(s), s.pattern);
+  for (const s of search.excludedSubstrings) add(`not (${like(s)})`, s.pattern);
+  const columns = (alias: string) => COLUMNS.map((c) => `${alias}.${c}`).join(', ');
 
-  const rankBindings: Knex.RawBinding[] = [];
-  let rank = '0::real';
-  if (search.order === 'rank' && search.wordsMatch !== null) {
-    rank = `ts_rank(${WORDS_VECTOR}, ?::tsquery)`;
-    rankBindings.push(search.wordsMatch);
-  }
-  const inner = `select m.*, ${rank} as rank from messages m where ${where.join(' and ')}`;
-  const innerBindings = [...rankBindings, ...bindings];
-
-  if (search.order === 'time') {
+  if (search.order === 'time' || search.wordsMatch === null) {
     const after = search.after ? ' and m.id < ?' : '';
-    const { rows } = await db.raw<{ rows: SearchRow[] }>(`${inner}${after} order by m.id desc limit ?`, [...innerBindings, ...(search.after ? [search.after.id] : []), search.limit]);
-    return rows;
+    const { rows } = await db.raw<{ rows: MessageRow[] }>(
+      `select ${columns('m')} from messages m where ${where.join(' and ')}${after} order by m.id desc limit ?`,
+      [...bindings, ...(search.after ? [search.after.id] : []), search.limit],
+    );
+    return rows.map((row) => ({ ...row, rank: 0 }));
   }
   const after = search.after ? 'where (s.rank, s.id) < (?::real, ?::bigint)' : '';
   const { rows } = await db.raw<{ rows: SearchRow[] }>(
-    `select * from (${inner}) s ${after} order by s.rank desc, s.id desc limit ?`,
-    [...innerBindings, ...(search.after ? [search.after.rank, search.after.id] : []), search.limit],
+    `select * from (
+       select ${columns('n')}, ts_rank(n.search_words, ?::tsquery) as rank
+         from (select m.* from messages m where ${where.join(' and ')} order by m.id desc limit ${RANKED_MATCHES_MAX}) n
+     ) s ${after} order by s.rank desc, s.id desc limit ?`,
+    [search.wordsMatch, ...bindings, ...(search.after ? [search.after.rank, search.after.id] : []), search.limit],
   );
   return rows;
 }
