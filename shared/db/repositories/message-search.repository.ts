@@ -60,10 +60,8 @@ export type SearchRow = MessageRow & { rank: number };
  */
 export async function searchMessages(db: Db, search: MessageSearch): Promise<SearchRow[]> {
   // The chats as an array, not a subquery: the planner then knows how many messages they hold.
-  const chats = await db('chat_members')
-    .where({ uid: search.viewerUid })
-    .modify((q) => (search.chatId === undefined ? q : q.where({ chat_id: search.chatId })))
-    .pluck<string[]>('chat_id');
+  const membership = search.chatId === undefined ? { uid: search.viewerUid } : { uid: search.viewerUid, chat_id: search.chatId };
+  const chats = await db('chat_members').where(membership).pluck<string[]>('chat_id');
   if (chats.length === 0) return [];
   const where: string[] = [SEARCHABLE, 'm.chat_id = any(?::bigint[])', 'm.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)'];
   const bindings: Knex.RawBinding[] = [chats, search.viewerUid];
