@@ -19,9 +19,9 @@ import { createCorpus, type Corpus } from './search-corpus.ts';
  * Message search at size, on a database of its own (dropped at the end):
  *  1. seeds `--messages` messages in `--chats` group chats (multi-row INSERTs of unnest()ed arrays,
  *     the search indexes dropped while loading and built after, as a restore would);
- *  2. the insert cost of the search indexes: the same batches of new messages (100 per transaction,
- *     as the send pipeline commits them, and single-row commits) timed before the indexes exist and
- *     after they are built;
+ *  2. the insert cost of the search column and indexes: new messages inserted, interleaved, into
+ *     the table and into a twin of it without them (same rows, other indexes, checks and foreign
+ *     keys), in 100-row transactions as the send pipeline commits them, and in single-row commits;
  *  3. signs a user up through the real api (in this process), makes them a member of `--member-of`
  *     chats, and times `--queries` varied searches over HTTP (`GET /chats/search`): p50/p95/p99,
  *     overall and per kind.
@@ -35,8 +35,7 @@ const { values: args } = parseArgs({
     'member-of': { type: 'string', default: '200' },
     senders: { type: 'string', default: '2000' },
     queries: { type: 'string', default: '200' },
-    'insert-batches': { type: 'string', default: '100' },
-    'insert-singles': { type: 'string', default: '1000' },
+    'insert-rounds': { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
   },
@@ -74,10 +73,15 @@ try {
   const loadS = seconds(started);
   log(`seeded ${totalMessages.toLocaleString('en')} messages in ${loadS.toFixed(1)} s (${Math.round(totalMessages / loadS).toLocaleString('en')}/s, no search indexes)`);
 
-  // 2a. Insert cost without the search indexes.
-  const seqs = new Map(chatIds.map((c) => [c, Math.floor(totalMessages / chatIds.length) + 1]));
-  const insertRun = (label: string) => timeInserts(db, corpus, chatIds, senders, seqs, label, Number(args['insert-batches']), Number(args['insert-singles']));
-  const without = await insertRun('without');
+  // 2. A twin of the table as it is now (same rows, indexes, checks and foreign keys), left without
+  // the search column and indexes, to time inserts into both side by side.
+  started = process.hrtime.bigint();
+  await db.raw('create table messages_plain (like messages including all)');
+  await db.raw('insert into messages_plain select * from messages');
+  await db.raw(`alter table messages_plain add foreign key (chat_id) references chats (id) on delete cascade,
+                add foreign key (sender_uid) references users (uid) on delete cascade`);
+  await db.raw('vacuum analyze messages_plain');
+  log(`made the twin table without search in ${seconds(started).toFixed(1)} s`);
 
   started = process.hrtime.bigint();
   // A connection of its own with more sort memory for the build (as an operator would give it).
@@ -88,24 +92,19 @@ try {
   } finally {
     await builder.destroy();
   }
-  await db.raw('analyze messages');
+  await db.raw('vacuum analyze messages');
   const indexS = seconds(started);
   const sizes = await db.raw<{ rows: { name: string; size: string }[] }>(
     `select relname as name, pg_size_pretty(pg_relation_size(oid)) as size from pg_class
-     where relname in ('messages', 'messages_search_words', 'messages_search_text') order by relname`,
+     where relname in ('messages', 'messages_plain', 'messages_search_words', 'messages_search_text', 'messages_search_unspaced') order by relname`,
   );
-  log(`built the search indexes in ${indexS.toFixed(1)} s: ${sizes.rows.map((r) => `${r.name} ${r.size}`).join(', ')}`);
+  log(`added the search column and indexes in ${indexS.toFixed(1)} s: ${sizes.rows.map((r) => `${r.name} ${r.size}`).join(', ')}`);
 
-  // 2b. Insert cost with them.
-  const withIndexes = await insertRun('with');
-  const perMessage = (run: InsertRun) => ({ batched_us: (run.batchedS / run.batchedRows) * 1e6, single_us: (run.singleS / run.singleRows) * 1e6 });
-  const [a, b] = [perMessage(without), perMessage(withIndexes)];
-  const insertCost = {
-    batched_us_without: round(a.batched_us), batched_us_with: round(b.batched_us), batched_added_pct: round(((b.batched_us - a.batched_us) / a.batched_us) * 100),
-    single_us_without: round(a.single_us), single_us_with: round(b.single_us), single_added_pct: round(((b.single_us - a.single_us) / a.single_us) * 100),
-  };
-  log(`insert cost per message: batches of 100 ${insertCost.batched_us_without} → ${insertCost.batched_us_with} µs (${signed(insertCost.batched_added_pct)} %), ` +
-    `single-row commits ${insertCost.single_us_without} → ${insertCost.single_us_with} µs (${signed(insertCost.single_added_pct)} %)`);
+  const insertCost = await compareInserts(db, corpus, chatIds, senders, Number(args['insert-rounds']));
+  log(`insert cost per message, interleaved with the twin (${args['insert-rounds']} rounds of one 100-row transaction and 10 single-row commits into each):`);
+  log(`  batches of 100: ${insertCost.batched_us_without} µs without search → ${insertCost.batched_us_with} µs with (${signed(insertCost.batched_added_us)} µs, ${signed(insertCost.batched_added_pct)} %)`);
+  log(`  single-row commits: ${insertCost.single_us_without} µs → ${insertCost.single_us_with} µs (${signed(insertCost.single_added_us)} µs, ${signed(insertCost.single_added_pct)} %)`);
+  await db.raw('drop table messages_plain');
 
   // 3. Queries over HTTP against the real api.
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, REDIS_PREFIX: `wetty-bench-search-${id}`, FILE_DIR: fileDir, LOGIN_RATE_MAX: '1000' });
@@ -231,42 +230,45 @@ async function seedMessages(db: Db, corpus: Corpus, chatIds: readonly string[], 
   await db.raw('vacuum analyze messages');
 }
 
-interface InsertRun {
-  batchedS: number;
-  batchedRows: number;
-  singleS: number;
-  singleRows: number;
-}
-
 /**
- * New messages into random chats: `batches` transactions of 100 rows (a multi-row INSERT, as the send
- * pipeline persists a batch) and `singles` one-row commits. Only the INSERT and its commit are timed.
+ * New messages into random chats of `messages` and of its twin `messages_plain`, alternating which
+ * goes first: per round one 100-row transaction (a multi-row INSERT, as the send pipeline persists
+ * a batch) and 10 single-row commits into each. Only the INSERT and its commit are timed.
  */
-async function timeInserts(db: Db, corpus: Corpus, chatIds: readonly string[], senders: readonly string[], seqs: Map<string, number>, label: string, batches: number, singles: number): Promise<InsertRun> {
+async function compareInserts(db: Db, corpus: Corpus, chatIds: readonly string[], senders: readonly string[], rounds: number) {
+  const tables = ['messages', 'messages_plain'] as const;
+  const next = new Map(tables.map((t) => [t, new Map(chatIds.map((c) => [c, Math.floor(totalMessages / chatIds.length) + 1]))]));
+  const time = { messages: { batched: 0, single: 0 }, messages_plain: { batched: 0, single: 0 } };
   let counter = 0;
-  const row = () => {
+  const row = (table: (typeof tables)[number]) => {
     const chatIndex = Math.floor(Math.random() * chatIds.length);
     const chat = chatIds[chatIndex] as string;
+    const seqs = next.get(table) as Map<string, number>;
     const seq = seqs.get(chat) as number;
     seqs.set(chat, seq + 1);
     counter += 1;
-    return { chat_id: chat, seq, sender_uid: senderOf(senders, chatIndex, counter), message: corpus.message(), message_type: 'text', client_generated_id: `ins-${label}-${counter}` };
+    return { chat_id: chat, seq, sender_uid: senderOf(senders, chatIndex, counter), message: corpus.message(), message_type: 'text', client_generated_id: `ins-${counter}` };
   };
-  let batchedS = 0;
-  for (let b = 0; b < batches; b += 1) {
-    const rows = Array.from({ length: 100 }, row);
-    const t = process.hrtime.bigint();
-    await db.transaction(async (trx) => {
-      await trx('messages').insert(rows);
-    });
-    batchedS += seconds(t);
+  for (let r = 0; r < rounds; r += 1) {
+    for (const table of r % 2 === 0 ? tables : [...tables].reverse()) {
+      const rows = Array.from({ length: 100 }, () => row(table));
+      let t = process.hrtime.bigint();
+      await db.transaction(async (trx) => {
+        await trx(table).insert(rows);
+      });
+      time[table].batched += seconds(t);
+      for (let k = 0; k < 10; k += 1) {
+        const one = row(table);
+        t = process.hrtime.bigint();
+        await db(table).insert(one);
+        time[table].single += seconds(t);
+      }
+    }
   }
-  let singleS = 0;
-  for (let s = 0; s < singles; s += 1) {
-    const one = row();
-    const t = process.hrtime.bigint();
-    await db('messages').insert(one);
-    singleS += seconds(t);
-  }
-  return { batchedS, batchedRows: batches * 100, singleS, singleRows: singles };
+  const us = (total: number, count: number) => round((total / count) * 1e6);
+  const [bw, bo, sw, so] = [us(time.messages.batched, rounds * 100), us(time.messages_plain.batched, rounds * 100), us(time.messages.single, rounds * 10), us(time.messages_plain.single, rounds * 10)];
+  return {
+    batched_us_without: bo, batched_us_with: bw, batched_added_us: round(bw - bo), batched_added_pct: round(((bw - bo) / bo) * 100),
+    single_us_without: so, single_us_with: sw, single_added_us: round(sw - so), single_added_pct: round(((sw - so) / so) * 100),
+  };
 }

@@ -23,7 +23,7 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
   const lexemes = await wordQueries(deps.db, words.map((t) => t.text));
   const asQuery = (term: SearchTerm, index: number) => {
     const q = lexemes[index] ?? '';
-    return q === '' ? '' : `( ${q}${term.phrase ? '' : ':*'} )`;
+    return q === '' ? '' : `( ${q}${term.prefix ? ':*' : ''} )`;
   };
   const positives = words.map((t, i) => (t.exclude ? '' : asQuery(t, i))).filter(Boolean);
   const negatives = words.map((t, i) => (t.exclude ? asQuery(t, i) : '')).filter(Boolean);

@@ -3,7 +3,8 @@ import { UNSPACED_CHAR } from '../../shared/search/unspaced-text.ts';
 /**
  * The message search language: words, "quoted phrases" and -excluded terms, separated by spaces.
  *
- *  - A bare word matches words that start with it (`deploy` finds "deploy", "deployed"), case-insensitive.
+ *  - A bare word matches that word, case-insensitive; one of three letters or more also matches words
+ *    that start with it (`deploy` finds "deploy", "deployed"; `me` finds only "me").
  *  - A "quoted phrase" matches its words in that order, each a whole word.
  *  - A term written in a script without spaces between words (Chinese, Japanese, Korean, Thai, …)
  *    matches anywhere in the text (a substring), quoted or not.
@@ -19,16 +20,21 @@ export interface SearchTerm {
   /** The text as typed, without quotes or the leading `-`. */
   text: string;
   mode: TermMode;
-  /** Quoted: whole words only (no prefix match). */
+  /** Quoted: whole words only. */
   phrase: boolean;
+  /** The last word also matches longer words starting with it (bare terms whose last word has 3+ letters). */
+  prefix: boolean;
   exclude: boolean;
 }
 
 export class SearchSyntaxError extends Error {}
 
 export const MAX_TERMS = 12;
+/** Shorter words match only themselves: a prefix of one or two letters is most of the vocabulary. */
+export const PREFIX_MIN_CHARS = 3;
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
+const WORD_RUN = /[\p{L}\p{M}\p{N}]+/gu;
 
 export function parseSearchQuery(query: string): SearchTerm[] {
   const terms: SearchTerm[] = [];
@@ -62,7 +68,9 @@ export function parseSearchQuery(query: string): SearchTerm[] {
     }
     text = text.trim().replace(/\s+/gu, ' ');
     if (!WORD_CHAR.test(text)) continue;
-    terms.push({ text, mode: UNSPACED_CHAR.test(text) ? 'substring' : 'words', phrase, exclude });
+    const mode: TermMode = UNSPACED_CHAR.test(text) ? 'substring' : 'words';
+    const lastWord = text.match(WORD_RUN)?.at(-1) ?? '';
+    terms.push({ text, mode, phrase, prefix: mode === 'words' && !phrase && [...lastWord].length >= PREFIX_MIN_CHARS, exclude });
     if (terms.length > MAX_TERMS) throw new SearchSyntaxError(`at most ${MAX_TERMS} terms`);
   }
   if (!terms.some((t) => !t.exclude)) throw new SearchSyntaxError('give at least one word to look for (not only -excluded ones)');
@@ -81,7 +89,6 @@ export interface Highlight {
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const WORD_RUN = /[\p{L}\p{M}\p{N}]+/gu;
 const NOT_AFTER_WORD = '(?<![\\p{L}\\p{M}\\p{N}])';
 
 /** Where the query's terms (not the excluded ones) appear in a message: sorted, merged ranges. */
@@ -99,10 +106,10 @@ export function findHighlights(message: string, terms: readonly SearchTerm[]): H
       continue;
     }
     // The term's words in order with anything but letters and digits between them, like the
-    // full-text match; a bare term's last word may go on (prefix).
+    // full-text match; a prefix term's last word may go on.
     const words = (term.text.match(WORD_RUN) ?? []).map(escapeRegExp);
     if (words.length === 0) continue;
-    const tail = term.phrase ? '(?![\\p{L}\\p{M}\\p{N}])' : '[\\p{L}\\p{M}\\p{N}]*';
+    const tail = term.prefix ? '[\\p{L}\\p{M}\\p{N}]*' : '(?![\\p{L}\\p{M}\\p{N}])';
     collect(`${NOT_AFTER_WORD}${words.join('[^\\p{L}\\p{M}\\p{N}]+')}${tail}`);
   }
   ranges.sort((a, b) => a.start - b.start || a.end - b.end);

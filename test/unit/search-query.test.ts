@@ -5,12 +5,12 @@ import { findHighlights, parseSearchQuery, SearchSyntaxError, substringPattern }
 describe('message search query syntax', () => {
   it('reads words, "quoted phrases", -excluded terms and unspaced scripts', () => {
     expect(parseSearchQuery('  deploy "failed  build" -noon -"lunch break" 北京 -東京 ')).to.deep.equal([
-      { text: 'deploy', mode: 'words', phrase: false, exclude: false },
-      { text: 'failed build', mode: 'words', phrase: true, exclude: false },
-      { text: 'noon', mode: 'words', phrase: false, exclude: true },
-      { text: 'lunch break', mode: 'words', phrase: true, exclude: true },
-      { text: '北京', mode: 'substring', phrase: false, exclude: false },
-      { text: '東京', mode: 'substring', phrase: false, exclude: true },
+      { text: 'deploy', mode: 'words', phrase: false, prefix: true, exclude: false },
+      { text: 'failed build', mode: 'words', phrase: true, prefix: false, exclude: false },
+      { text: 'noon', mode: 'words', phrase: false, prefix: true, exclude: true },
+      { text: 'lunch break', mode: 'words', phrase: true, prefix: false, exclude: true },
+      { text: '北京', mode: 'substring', phrase: false, prefix: false, exclude: false },
+      { text: '東京', mode: 'substring', phrase: false, prefix: false, exclude: true },
     ]);
   });
 
@@ -33,6 +33,8 @@ describe('message search query syntax', () => {
     const text = 'Deployed! the deployment failed; 北京北京 redeploy';
     const marks = (q: string) => findHighlights(text, parseSearchQuery(q)).map((h) => text.slice(h.start, h.end));
     expect(marks('deploy')).to.deep.equal(['Deployed', 'deployment']);
+    expect(marks('the')).to.deep.equal(['the']);
+    expect(marks('de')).to.deep.equal([]);
     expect(marks('"deployment failed"')).to.deep.equal(['deployment failed']);
     expect(marks('"deployment fail"')).to.deep.equal([]);
     expect(marks('北京 -redeploy')).to.deep.equal(['北京北京']);
