@@ -181,6 +181,29 @@ describe('Wetty Web (Chromium)', function () {
     await screenshot(bob.page, 'chat');
   });
 
+  it('Alice searches her messages: matches listed with the words marked; a click opens the chat; Carol finds nothing', async () => {
+    const { alice, carol } = people;
+    await alice.page.getByRole('link', { name: /^Chats/ }).click();
+    const box = alice.page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill('got them');
+    await box.press('Enter');
+    const results = alice.page.getByRole('list', { name: 'Messages matching got them' });
+    await results.locator('mark').first().waitFor();
+    expect(await results.locator('li').count()).to.equal(1);
+    expect(await results.locator('mark').allTextContents()).to.deep.equal(['got', 'them']);
+    expect(await results.locator('.last').textContent()).to.equal('hi Alice, got them all');
+    await screenshot(alice.page, 'search');
+    await results.locator('a').click();
+    await alice.page.waitForURL(`**/app/chats/${directChatId}`);
+    await alice.page.getByRole('button', { name: 'Close' }).click();
+    await alice.page.locator(`[data-chat-id="${directChatId}"]`).waitFor();
+
+    const carolBox = carol.page.getByRole('searchbox', { name: 'Search messages' });
+    await carolBox.fill('got them');
+    await carolBox.press('Enter');
+    await carol.page.getByRole('list', { name: 'Messages matching got them' }).getByText('No messages match.').waitFor();
+  });
+
   it('measures the chat screen’s time to interactive (printed, not asserted)', async () => {
     const { alice } = people;
     const times: number[] = [];
