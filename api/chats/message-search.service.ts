@@ -35,8 +35,9 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
     chatId: input.chat_id,
     fromUid: input.from_uid,
     beforeId: input.before,
-    wordsMatch: positives.length === 0 ? null : [...positives, ...negatives.map((q) => `!${q}`)].join(' & '),
-    wordsExclude: positives.length === 0 && negatives.length > 0 ? negatives.join(' | ') : null,
+    // Exclusions stay out of the indexed match: the index then never reads an excluded (often common) word.
+    wordsMatch: positives.length === 0 ? null : positives.join(' & '),
+    wordsExclude: negatives.length === 0 ? null : negatives.join(' | '),
     substrings: terms.filter((t) => t.mode === 'substring' && !t.exclude).map(substringMatch),
     excludedSubstrings: terms.filter((t) => t.mode === 'substring' && t.exclude).map(substringMatch),
     order: input.order,

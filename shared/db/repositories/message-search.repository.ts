@@ -40,7 +40,7 @@ export interface MessageSearch {
   beforeId?: string | undefined;
   /** A tsquery (text form) every result must match; null for none. */
   wordsMatch: string | null;
-  /** A tsquery no result may match (used when there is no `wordsMatch` to carry the exclusions). */
+  /** A tsquery no result may match. */
   wordsExclude: string | null;
   /** Substrings every result holds, and ones none may. */
   substrings: readonly SubstringMatch[];
