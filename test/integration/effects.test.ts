@@ -138,7 +138,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect(await recallMessageProcessor.handle(data, workers.deps, {} as Job)).to.deep.equal(answer);
     await relayAll();
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_recall').length === 1, 5000);
-    expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1 });
+    expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1, cursor: 1 });
   });
 
   it('a reaction removal whose push failed succeeds with the new tally, answers the same when its job runs again; on_reaction still reaches the chat', async () => {
