@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { WettyClient } from '../../client/src/index.ts';
 import { befriend, createGroup } from '../support/social.ts';
-import { startSystem, type RunningSystem } from '../support/system.ts';
+import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 import { connectWs, type Frame, type WsConnection } from '../support/ws-client.ts';
 
@@ -100,5 +101,56 @@ describe('edits, pins and the change feed across processes', function () {
     expect(caughtUp.body.changes.map((c: { data: unknown }) => c.data)).to.deep.equal(changeFrames(aWs, chatId).map((f) => f.data));
     // Nothing after the last cursor.
     expect((await system.http.get(`/chats/${chatId}/changes?since=4`, { token: b.token })).body.changes).to.deep.equal([]);
+  });
+
+  it('the SDK resumes the change feed on reconnect: each change once, after its message, in cursor order per message', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(system.http, a, b);
+    const first = await send(a, chatId, 'draft');
+    const client = new WettyClient({ baseUrl: system.http.baseUrl, wsUrl: system.wsUrl, clientType: 'mobile', backoff: { baseMs: 100, maxMs: 500 } });
+    try {
+      await client.login({ username: b.username, password: b.password });
+      const seen: string[] = [];
+      client.on('message', (m) => seen.push(`message ${m.seq}`));
+      client.on('edit', (e) => seen.push(`edit ${e.cursor} ${e.message}`));
+      client.on('recall', (e) => seen.push(`recall ${e.cursor}`));
+      client.on('reaction', (e) => seen.push(`reaction ${e.cursor} ${e.emoji}`));
+      client.on('pin', (e) => seen.push(`pin ${e.cursor} ${e.pinned}`));
+      let ready = new Promise((resolve) => client.on('ready', resolve));
+      client.connect();
+      await ready;
+      await client.chats.list();
+      expect(client.changeCursor(chatId)).to.equal(0);
+
+      // Live: an edit arrives as an event with its cursor.
+      expect((await system.http.patch(`/chats/${chatId}/messages/${first.id}`, { token: a.token, json: { message: 'draft 2' } })).status).to.equal(200);
+      // The SDK's own edit of someone else's message is refused with the server's code.
+      expect(await client.chats.edit(chatId, first.id, { message: 'mine?' }).then(() => null, (err: { code: string }) => err.code)).to.equal('not_allowed');
+      await waitFor(() => seen.includes('edit 1 draft 2'), 5000);
+
+      // Offline through a new message, an edit of it, a recall, a reaction and a pin.
+      client.disconnect();
+      const second = await send(a, chatId, 'second');
+      expect((await system.http.patch(`/chats/${chatId}/messages/${second.id}`, { token: a.token, json: { message: 'second, edited' } })).status).to.equal(200);
+      expect((await system.http.post('/chats/message/recall', { token: a.token, json: { msg_id: first.id } })).status).to.equal(200);
+      expect((await system.http.post(`/chats/${chatId}/messages/${second.id}/reactions`, { token: a.token, json: { emoji: '🎉' } })).status).to.equal(200);
+      expect((await system.http.post(`/chats/${chatId}/pins`, { token: a.token, json: { msg_id: second.id } })).status).to.equal(200);
+
+      ready = new Promise((resolve) => client.on('ready', resolve));
+      client.connect();
+      await ready;
+      await waitFor(() => client.changeCursor(chatId) === 5 && seen.length >= 6, 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Each once; the changes about message 2 come after it, in cursor order.
+      expect([...seen].sort()).to.deep.equal(['edit 1 draft 2', 'edit 2 second, edited', 'message 2', 'pin 5 true', 'reaction 4 🎉', 'recall 3']);
+      const at = (entry: string) => seen.indexOf(entry);
+      expect(at('message 2')).to.be.below(at('edit 2 second, edited'));
+      expect(at('edit 2 second, edited')).to.be.below(at('reaction 4 🎉'));
+      const pins = await client.chats.pins(chatId);
+      expect(pins.pins.map((p) => p.msg_id)).to.deep.equal([second.id]);
+      expect((await client.chats.edits(chatId, second.id)).edits.map((e) => e.message)).to.deep.equal(['second']);
+    } finally {
+      client.close();
+    }
   });
 });
