@@ -225,6 +225,10 @@ describe('Wetty Web (Chromium)', function () {
     const bobThumb = bob.page.locator('img[data-thumb]').last();
     await bobThumb.waitFor();
     await waitFor(async () => (await bobThumb.evaluate((img: any) => img.complete && img.naturalWidth > 0)) === true, 10_000);
+    // The api's thumbnail (320 px wide), not the 1600 px original.
+    const shown: { src: string; width: number } = await bobThumb.evaluate((img: any) => ({ src: img.currentSrc, width: img.naturalWidth }));
+    expect(shown.src).to.match(/\/f\/fserv\/thumb\/file_[0-9A-Za-z]+\?w=320&sig=/);
+    expect(shown.width).to.equal(320);
     const seen: { shown: boolean; max: number; total: number } = await alice.page.evaluate(() => window.uploadSeen);
     expect(seen.shown, 'the progress bar was shown').to.equal(true);
     expect(seen.total).to.be.greaterThan(0);
