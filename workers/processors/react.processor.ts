@@ -8,10 +8,10 @@ import { defineProcessor, refuseJob } from '../processor.ts';
 /**
  * Adds or takes back one reaction of a member to a message they can see; everyone sees the new
  * tally. The change, its change-feed entry (with the tally), the tally answered and the
- * `on_reaction` push are one transaction, so nothing
- * after the commit can fail the job, and the job's id is noted in that transaction: a run that a
- * crash cut short after its commit is re-run by BullMQ into the same answer, never a 404 for a
- * removal that happened; the push is left to the relay.
+ * `on_reaction` push are one transaction, so nothing after the commit can fail the job, and the
+ * job's id is noted in that transaction: a run that a crash cut short after its commit is re-run
+ * by BullMQ into the same answer, never a 404 for a removal that happened; the push is left to the
+ * relay.
  */
 export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) => {
   const message = await findMessage(deps.db, data.msg_id);
