@@ -1,4 +1,4 @@
-import { lockChatForChange, recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
+import { recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
 import { noteJobDone } from '../../shared/db/repositories/job-receipts.repository.ts';
 import { editMessage, lockMessage } from '../../shared/db/repositories/message-edits.repository.ts';
 import { findMessage, reactionsFor, toMessageView, type MessageRow } from '../../shared/db/repositories/messages.repository.ts';
@@ -29,7 +29,6 @@ export const editMessageProcessor = defineProcessor(editMessageJob, async (data,
   if (!decision.allowed) return refuseJob(403, decision.code, SEND_REFUSALS[decision.code]);
 
   const edited = await commitWithEffects(deps, async (trx, effects) => {
-    await lockChatForChange(trx, message.chat_id);
     const current = await lockMessage(trx, message.id);
     if (!current) return refuseJob(404, 'not_found', 'Message not found');
     // A second run of this job (recovered after a crash past its commit) answers the message.

@@ -19,12 +19,13 @@ export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) 
     return refuseJob(404, 'not_found', 'Message not found');
   }
   const reactions = await commitWithEffects(deps, async (trx, effects) => {
-    await lockChatForChange(trx, message.chat_id);
     const tally = async () => (await reactionsFor(trx, [message.id])).get(message.id) ?? [];
     // A second run of this job (recovered after a crash past its commit) answers the tally.
     if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return tally();
     const changed = data.action === 'add' ? await addReaction(trx, message.id, data.uid, data.emoji) : await removeReaction(trx, message.id, data.uid, data.emoji);
     if (!changed && data.action === 'remove') return refuseJob(404, 'not_found', 'You have no such reaction');
+    // Under the chat's lock every earlier change has committed: the tally recorded includes them.
+    if (changed) await lockChatForChange(trx, message.chat_id);
     const reactions = await tally();
     if (changed) {
       const change = await recordChange(trx, {

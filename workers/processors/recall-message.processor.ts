@@ -1,5 +1,5 @@
 import { findMessage, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
-import { lockChatForChange, recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
+import { recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
 import { deleteEdits } from '../../shared/db/repositories/message-edits.repository.ts';
 import { deletePin } from '../../shared/db/repositories/pins.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
@@ -27,7 +27,6 @@ export const recallMessageProcessor = defineProcessor(recallMessageJob, async (d
     if (age > deps.config.messages.recallWindowSeconds * 1000) return refuseJob(403, 'recall_window_passed', 'The time to recall this message has passed');
   }
   await commitWithEffects(deps, async (trx, effects) => {
-    await lockChatForChange(trx, message.chat_id);
     // Recalled meanwhile by someone else: their recall carries the push.
     if (!(await recallMessage(trx, message.id))) return;
     await deleteEdits(trx, message.id);

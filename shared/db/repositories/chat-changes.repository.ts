@@ -3,11 +3,15 @@ import type { ChangeData } from '../../contracts/changes.ts';
 import type { Db } from '../knex.ts';
 
 /**
- * A chat's change feed. Every change transaction first takes the chat's row lock
- * (`lockChatForChange`), then records its change: the cursor comes from `chats.last_change`, bumped
- * under that lock, so cursors of one chat commit in order and a reader never sees a higher cursor
- * while a lower one is still to commit. Taking the chat lock first in every change keeps the lock
- * order (chat, then message) the same everywhere.
+ * A chat's change feed. The cursor comes from `chats.last_change`, bumped by `recordChange` in the
+ * change's own transaction: the UPDATE holds the chat's row lock until commit, so cursors of one
+ * chat commit in order and a reader never sees a higher cursor while a lower one is still to
+ * commit. The lock is taken as late as possible — after the change's own writes — so it is held
+ * only from the record to the commit. A change that must decide under the lock (the pin count, a
+ * reaction tally that must include every earlier change) calls `lockChatForChange` first.
+ * Lock order: a change's message row (KEY SHARE through a foreign key, or NO KEY UPDATE), then the
+ * chat row; pins take the chat row, then KEY SHARE on the message, which no NO KEY UPDATE blocks —
+ * so no two change transactions wait on each other in a cycle, nor on a send (which locks chats only).
  */
 export async function lockChatForChange(trx: Db, chatId: string): Promise<boolean> {
   const rows = await trx('chats').select('id').where({ id: chatId }).forUpdate();
