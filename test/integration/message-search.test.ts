@@ -123,12 +123,16 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
       expect(older).to.deep.equal(all.slice(2).map((r) => r.message.message));
     });
 
-    it('follows a message\'s current text when it changes in place (no separate index to update)', async () => {
+    it('follows an edit: the new text is found, the old one no longer', async () => {
       const sent = await send(owner, chatId, `${tag} original wording zebra`);
       expect(await found(member, { q: `${tag} zebra` })).to.have.length(1);
-      await api.deps.db('messages').where({ id: sent.id }).update({ message: `${tag} edited wording giraffe` });
+      const edited = await api.http.patch(`/chats/${chatId}/messages/${sent.id}`, { token: owner.token, json: { message: `${tag} edited wording giraffe` } });
+      expect(edited.status, JSON.stringify(edited.body)).to.equal(200);
       expect(await found(member, { q: `${tag} zebra` })).to.deep.equal([]);
       expect(await found(member, { q: `${tag} giraffe` })).to.deep.equal([`${tag} edited wording giraffe`]);
+      const result = (await search(member, { q: `${tag} giraffe` })).body.results[0] as Result & { message: { edit_count: number; edited_at: string | null } };
+      expect(result.message.edit_count).to.equal(1);
+      expect(result.message.edited_at).to.be.a('string');
     });
   });
 

@@ -10,8 +10,6 @@ import type { MessageRow } from './messages.repository.ts';
 const SEARCHABLE = `m.recalled_at is null and m.message_type in ('text', 'reminder')`;
 /** The substring indexes' own predicate: implied by any substring term (they hold such a character). */
 const UNSPACED = `m.message ~ '${UNSPACED_SQL_CLASS}'`;
-/** The message object's columns (not `search_words`). */
-const COLUMNS = ['id', 'chat_id', 'seq', 'sender_uid', 'message', 'message_type', 'format', 'client_generated_id', 'reply_to_id', 'reply_root_id', 'forwarded_from', 'mentions', 'file', 'remind_at', 'recalled_at', 'created_at'];
 /** Rank order ranks the newest this many matches (ranking every match of a common word costs too much). */
 export const RANKED_MATCHES_MAX = 1000;
 
@@ -77,12 +75,12 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   if (search.substrings.length > 0) where.push(UNSPACED);
   for (const s of search.substrings) add(like(s), s.pattern);
   for (const s of search.excludedSubstrings) add(`not (${like(s)})`, s.pattern);
-  const columns = (alias: string) => COLUMNS.map((c) => `${alias}.${c}`).join(', ');
+  // Rows come with `search_words` too (a page of them: cheap); the message object is built field by field.
 
   if (search.order === 'time' || search.wordsMatch === null) {
     const after = search.after ? ' and m.id < ?' : '';
     const { rows } = await db.raw<{ rows: MessageRow[] }>(
-      `select ${columns('m')} from messages m where ${where.join(' and ')}${after} order by m.id desc limit ?`,
+      `select m.* from messages m where ${where.join(' and ')}${after} order by m.id desc limit ?`,
       [...bindings, ...(search.after ? [search.after.id] : []), search.limit],
     );
     return rows.map((row) => ({ ...row, rank: 0 }));
@@ -90,7 +88,7 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   const after = search.after ? 'where (s.rank, s.id) < (?::real, ?::bigint)' : '';
   const { rows } = await db.raw<{ rows: SearchRow[] }>(
     `select * from (
-       select ${columns('n')}, ts_rank(n.search_words, ?::tsquery) as rank
+       select n.*, ts_rank(n.search_words, ?::tsquery) as rank
          from (select m.* from messages m where ${where.join(' and ')} order by m.id desc limit ${RANKED_MATCHES_MAX}) n
      ) s ${after} order by s.rank desc, s.id desc limit ?`,
     [search.wordsMatch, ...bindings, ...(search.after ? [search.after.rank, search.after.id] : []), search.limit],
