@@ -82,7 +82,7 @@ export async function openApiDeps(
     log,
     metrics: createMetrics('api', metricsOptions),
     storage,
-    vapidKeys: vapidKeySource(config.push.webPush),
+    vapidKeys: vapidKeySource(db, config.push.webPush.keys),
     close: async () => {
       await messageEvents.close();
       await mediaEvents.close();

@@ -117,7 +117,6 @@ const EnvSchema = z.object({
   PUSH_PREVIEWS: flag.default(true),
   VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, base64url (87 characters)').optional(),
   VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, base64url (43 characters)').optional(),
-  VAPID_KEYS_FILE: z.string().min(1).default('./data/vapid-keys.json'),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'a mailto: or https: URL').default('mailto:push@wetty.invalid'),
   WEBPUSH_ALLOW_HTTP: flag.default(false),
   FCM_ENDPOINT: z.url({ protocol: /^https?$/ }).default('https://fcm.googleapis.com'),
@@ -260,7 +259,6 @@ export function loadConfig(env: Env = process.env) {
       previews: e.PUSH_PREVIEWS,
       webPush: {
         keys: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
-        keysFile: e.VAPID_KEYS_FILE,
         subject: e.VAPID_SUBJECT,
         allowHttp: e.WEBPUSH_ALLOW_HTTP,
       },

@@ -32,7 +32,7 @@ export async function openWorkerDeps(
   const queues = createQueues(redis, config.redis.prefix);
   // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
   for (const queue of Object.values(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
-  const push = createPushProviders(config.push);
+  const push = createPushProviders(config.push, db);
   const deps: WorkerDeps & { close(): Promise<void> } = {
     config,
     db,

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Db } from '../db/knex.ts';
 import type { PushKind } from '../db/repositories/push-subscriptions.repository.ts';
 import { apnsProvider } from './providers/apns.provider.ts';
 import { fcmProvider } from './providers/fcm.provider.ts';
@@ -19,9 +20,9 @@ export interface PushProviders {
  * made on first use when none are set); FCM and APNs exist only when their credentials are set, and
  * their key files are read the first time one is used.
  */
-export function createPushProviders(config: Config['push']): PushProviders {
+export function createPushProviders(config: Config['push'], db: Db): PushProviders {
   const http2 = new Http2Client();
-  const vapidKeys = vapidKeySource(config.webPush);
+  const vapidKeys = vapidKeySource(db, config.webPush.keys);
   const made = new Map<PushKind, PushProvider>();
   const make = (kind: PushKind): PushProvider => {
     if (kind === 'webpush') return webPushProvider({ vapidKeys, subject: config.webPush.subject });

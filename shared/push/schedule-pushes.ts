@@ -5,7 +5,7 @@ import { findMessages, type MessageRow } from '../db/repositories/messages.repos
 import { findNotifications, type NotificationRow } from '../db/repositories/notifications.repository.ts';
 import { membersWithDevices, usersWithDevices } from '../db/repositories/push-subscriptions.repository.ts';
 import { pushChatJob, pushNotificationJob } from '../queues/contracts.ts';
-import { enqueue, type Queues } from '../queues/producer.ts';
+import { enqueueBulk, type Queues } from '../queues/producer.ts';
 
 export interface ScheduleDeps {
   db: Db;
@@ -24,6 +24,8 @@ export const PUSH_JOB_OPTIONS: JobsOptions = { removeOnComplete: { age: 3600, co
 export function pushWindow(at: Date, delayMs: number): number {
   return Math.floor(at.getTime() / Math.max(delayMs, 1));
 }
+
+const BULK = 500;
 
 const delayFrom = (at: Date, delayMs: number) => Math.max(0, at.getTime() + delayMs - Date.now());
 
@@ -54,17 +56,19 @@ export async function schedulePushes(deps: ScheduleDeps, messages: readonly Stor
     for (const [chatId, chat] of chats) {
       const window = pushWindow(chat.at, pushDelayMs);
       const recipients = (await membersWithDevices(db, chatId)).filter((uid) => !(chat.senders.size === 1 && chat.senders.has(uid)));
-      for (const uid of recipients) {
-        await enqueue(queues, pushChatJob, { uid, chat_id: chatId }, { ...PUSH_JOB_OPTIONS, delay: delayFrom(chat.at, pushDelayMs), jobId: `push-chat.${uid}.${chatId}.${window}` });
+      const delay = delayFrom(chat.at, pushDelayMs);
+      for (let i = 0; i < recipients.length; i += BULK) {
+        const jobs = recipients.slice(i, i + BULK).map((uid) => ({ data: { uid, chat_id: chatId }, options: { ...PUSH_JOB_OPTIONS, delay, jobId: `push-chat.${uid}.${chatId}.${window}` } }));
+        await enqueueBulk(queues, pushChatJob, jobs);
       }
     }
   }
   if (notifications.length > 0) {
     const pushed = notifications.filter((n) => (PUSHED_NOTIFICATION_TYPES as readonly string[]).includes(n.type));
     const reachable = await usersWithDevices(db, pushed.map((n) => n.uid));
-    for (const n of pushed) {
-      if (!reachable.has(n.uid)) continue;
-      await enqueue(queues, pushNotificationJob, { uid: n.uid, notification_id: n.id }, { ...PUSH_JOB_OPTIONS, delay: delayFrom(n.created_at, pushDelayMs), jobId: `push-notification.${n.id}` });
-    }
+    const jobs = pushed
+      .filter((n) => reachable.has(n.uid))
+      .map((n) => ({ data: { uid: n.uid, notification_id: n.id }, options: { ...PUSH_JOB_OPTIONS, delay: delayFrom(n.created_at, pushDelayMs), jobId: `push-notification.${n.id}` } }));
+    for (let i = 0; i < jobs.length; i += BULK) await enqueueBulk(queues, pushNotificationJob, jobs.slice(i, i + BULK));
   }
 }

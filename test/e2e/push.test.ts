@@ -39,7 +39,6 @@ describe('offline push (real processes, local push services)', function () {
     system = await startSystem({
       LOG_LEVEL: 'warn',
       PUSH_DELAY_MS: String(PUSH_DELAY_MS),
-      VAPID_KEYS_FILE: join(dir, 'vapid.json'),
       WEBPUSH_ALLOW_HTTP: 'true',
       FCM_SERVICE_ACCOUNT_FILE: join(dir, 'fcm.json'),
       FCM_ENDPOINT: fcm.endpoint,
