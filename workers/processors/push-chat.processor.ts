@@ -22,23 +22,20 @@ return 0`;
  */
 export const pushChatProcessor = defineProcessor(pushChatJob, async (data, deps, job) => {
   const { uid, chat_id: chatId } = data;
-  if (await isOnline(deps.redis, deps.keys, uid)) return { pushed: 0, reason: 'online' };
-  const settings = await findChatSettings(deps.db, chatId, uid);
+  const [online, settings, readSeq, pushed] = await Promise.all([
+    isOnline(deps.redis, deps.keys, uid),
+    findChatSettings(deps.db, chatId, uid),
+    memberReadSeq(deps.db, chatId, uid),
+    deps.redis.get(deps.keys.pushedSeq(uid, chatId)),
+  ]);
+  if (online) return { pushed: 0, reason: 'online' };
   if (settings.notifications === 'none') return { pushed: 0, reason: 'notifications_none' };
   if (settings.muted_until && settings.muted_until.getTime() > Date.now()) return { pushed: 0, reason: 'muted' };
-  const readSeq = await memberReadSeq(deps.db, chatId, uid);
   if (readSeq === null) return { pushed: 0, reason: 'not_member' };
-  const pushedSeq = Number((await deps.redis.get(deps.keys.pushedSeq(uid, chatId))) ?? 0);
-  const pending = await pendingMessages(deps.db, { chatId, uid, afterSeq: Math.max(readSeq, pushedSeq), mentionsOnly: settings.notifications === 'mentions' });
+  const pending = await pendingMessages(deps.db, { chatId, uid, afterSeq: Math.max(readSeq, Number(pushed ?? 0)), mentionsOnly: settings.notifications === 'mentions' });
   if (pending.count === 0 || pending.newest === null) return { pushed: 0, reason: 'nothing_new' };
-  const payload = composeMessagesPush({
-    chatId,
-    uid,
-    pending: { ...pending, newest: pending.newest },
-    senderName: await displayName(deps.db, pending.newest.sender_uid),
-    chatName: await chatName(deps.db, chatId),
-    previews: deps.config.push.previews,
-  });
+  const [senderName, name] = await Promise.all([displayName(deps.db, pending.newest.sender_uid), chatName(deps.db, chatId)]);
+  const payload = composeMessagesPush({ chatId, uid, pending: { ...pending, newest: pending.newest }, senderName, chatName: name, previews: deps.config.push.previews });
   const devices = await deliverToDevices(deps, uid, payload, job.id ?? `${uid}.${chatId}`);
   await deps.redis.eval(ADVANCE, 1, deps.keys.pushedSeq(uid, chatId), pending.newest.seq, SEEN_TTL_SECONDS);
   return { pushed: devices, count: pending.count };

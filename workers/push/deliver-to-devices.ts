@@ -1,7 +1,7 @@
 import type { PushPayload } from '../../shared/contracts/push.ts';
 import { liveSubscriptionsOf } from '../../shared/db/repositories/push-subscriptions.repository.ts';
 import { pushDeliverJob } from '../../shared/queues/contracts.ts';
-import { enqueue } from '../../shared/queues/producer.ts';
+import { enqueueBulk } from '../../shared/queues/producer.ts';
 import { PUSH_JOB_OPTIONS } from '../../shared/push/schedule-pushes.ts';
 import type { WorkerDeps } from '../deps.ts';
 
@@ -14,8 +14,10 @@ export const DELIVER_JOB_OPTIONS = { ...PUSH_JOB_OPTIONS, attempts: 8, backoff: 
  */
 export async function deliverToDevices(deps: WorkerDeps, uid: string, payload: PushPayload, sourceJobId: string): Promise<number> {
   const devices = await liveSubscriptionsOf(deps.db, uid);
-  for (const device of devices) {
-    await enqueue(deps.queues, pushDeliverJob, { subscription_id: device.id, payload }, { ...DELIVER_JOB_OPTIONS, jobId: `push-deliver.${device.id}.${sourceJobId}` });
-  }
+  await enqueueBulk(
+    deps.queues,
+    pushDeliverJob,
+    devices.map((device) => ({ data: { subscription_id: device.id, payload }, options: { ...DELIVER_JOB_OPTIONS, jobId: `push-deliver.${device.id}.${sourceJobId}` } })),
+  );
   return devices.length;
 }

@@ -18,11 +18,10 @@ export async function pendingMessages(db: Db, args: { chatId: string; uid: strin
     .whereNull('m.recalled_at')
     .whereNotExists(db('blocks as b').where('b.blocker_uid', args.uid).whereRaw('b.blocked_uid = m.sender_uid').select(db.raw('1')));
   if (args.mentionsOnly) base.whereRaw('? = any(m.mentions)', [args.uid]);
-  const [counted] = await base.clone().count<{ count: string }[]>({ count: '*' });
-  const newest = await base
-    .clone()
-    .orderBy('m.seq', 'desc')
-    .first<PendingMessages['newest'] | undefined>('m.id', 'm.seq', 'm.sender_uid', 'm.message', 'm.message_type', 'm.mentions');
+  const [[counted], newest] = await Promise.all([
+    base.clone().count<{ count: string }[]>({ count: '*' }),
+    base.clone().orderBy('m.seq', 'desc').first<PendingMessages['newest'] | undefined>('m.id', 'm.seq', 'm.sender_uid', 'm.message', 'm.message_type', 'm.mentions'),
+  ]);
   return { count: Number(counted?.count ?? 0), newest: newest ?? null };
 }
 
