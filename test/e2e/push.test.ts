@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
+import { sampleValue, scrape } from '../support/metrics.ts';
 import { befriend, createGroup } from '../support/social.ts';
 import { browserSubscription, startApns, startFcm, startWebPushService, verifyVapid, type LocalService } from '../support/push-services.ts';
 import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
@@ -125,6 +126,21 @@ describe('offline push (real processes, local push services)', function () {
     expect(device.decrypt(pushesTo(device.path)[1]!.body)).to.deep.include({ count: 1, preview: 'later' });
   });
 
+  it('pushes a reminder when it is due, beside the push of the reminder message itself', async () => {
+    const a = await signUp(system.http, { stem: 'pusher' });
+    const b = await signUp(system.http, { stem: 'forgetful' });
+    const chatId = await befriend(system.http, a, b);
+    const device = await subscribeBrowser(b);
+    const remindAt = new Date(Date.now() + 2000);
+    const reminder = await send(a, chatId, 'water the plants', { message_type: 'reminder', remind_at: remindAt.toISOString(), mentions: [b.uid] });
+    const payloads = () => pushesTo(device.path).map((p) => device.decrypt(p.body) as Record<string, unknown>);
+    await waitFor(() => payloads().some((p) => p.type === 'notification'), 20_000);
+    expect(payloads().find((p) => p.type === 'messages')).to.deep.include({ msg_id: reminder.id, mention: true });
+    const due = pushesTo(device.path).find((p) => (device.decrypt(p.body) as { type: string }).type === 'notification');
+    expect(due!.at).to.be.at.least(remindAt.getTime());
+    expect(payloads().find((p) => p.type === 'notification')).to.deep.include({ notification_type: 'reminder', chat_id: chatId, by_uid: a.uid, preview: 'water the plants', title: 'Reminder' });
+  });
+
   it('pushes nothing to a user who holds a socket', async () => {
     const a = await signUp(system.http, { stem: 'pusher' });
     const c = await signUp(system.http, { stem: 'online' });
@@ -223,6 +239,11 @@ describe('offline push (real processes, local push services)', function () {
     }, 10_000);
     expect((await system.http.get('/users/push/subscriptions', { token: b.token })).body.subscriptions[0].id).to.equal(busy.id);
     expect(pushesTo(gone.path)).to.have.length(1);
+    const metrics = await scrape(system.workerOpsUrl(0));
+    expect(sampleValue(metrics, 'wetty_device_pushes_total', { provider: 'webpush', outcome: 'device_gone' })).to.be.at.least(1);
+    expect(sampleValue(metrics, 'wetty_device_pushes_total', { provider: 'webpush', outcome: 'retry' })).to.be.at.least(1);
+    expect(sampleValue(metrics, 'wetty_device_pushes_total', { provider: 'webpush', outcome: 'sent' })).to.be.at.least(2);
+    expect(sampleValue(metrics, 'wetty_pushes_skipped_total', { reason: 'online' })).to.be.at.least(1);
   });
 
   it('pushes a friend request through FCM HTTP v1 with a service-account token', async () => {

@@ -3,6 +3,7 @@ import { chatName, displayName, memberReadSeq, pendingMessages } from '../../sha
 import { isOnline } from '../../shared/push/presence-check.ts';
 import { pushChatJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor } from '../processor.ts';
+import { skipPush } from '../push/skip-push.ts';
 import { composeMessagesPush } from '../push/compose-push.ts';
 import { deliverToDevices } from '../push/deliver-to-devices.ts';
 
@@ -28,12 +29,12 @@ export const pushChatProcessor = defineProcessor(pushChatJob, async (data, deps,
     memberReadSeq(deps.db, chatId, uid),
     deps.redis.get(deps.keys.pushedSeq(uid, chatId)),
   ]);
-  if (online) return { pushed: 0, reason: 'online' };
-  if (settings.notifications === 'none') return { pushed: 0, reason: 'notifications_none' };
-  if (settings.muted_until && settings.muted_until.getTime() > Date.now()) return { pushed: 0, reason: 'muted' };
-  if (readSeq === null) return { pushed: 0, reason: 'not_member' };
+  if (online) return skipPush(deps, 'online');
+  if (settings.notifications === 'none') return skipPush(deps, 'notifications_none');
+  if (settings.muted_until && settings.muted_until.getTime() > Date.now()) return skipPush(deps, 'muted');
+  if (readSeq === null) return skipPush(deps, 'not_member');
   const pending = await pendingMessages(deps.db, { chatId, uid, afterSeq: Math.max(readSeq, Number(pushed ?? 0)), mentionsOnly: settings.notifications === 'mentions' });
-  if (pending.count === 0 || pending.newest === null) return { pushed: 0, reason: 'nothing_new' };
+  if (pending.count === 0 || pending.newest === null) return skipPush(deps, 'nothing_new');
   const [senderName, name] = await Promise.all([displayName(deps.db, pending.newest.sender_uid), chatName(deps.db, chatId)]);
   const payload = composeMessagesPush({ chatId, uid, pending: { ...pending, newest: pending.newest }, senderName, chatName: name, previews: deps.config.push.previews });
   const devices = await deliverToDevices(deps, uid, payload, job.id ?? `${uid}.${chatId}`);

@@ -15,15 +15,22 @@ export const pushDeliverProcessor = defineProcessor(pushDeliverJob, async (data,
   if (!device) return { sent: false, reason: 'no_device' };
   const payload = PushPayload.parse(data.payload);
   const collapseKey = payload.type === 'messages' ? `chat-${payload.chat_id}` : `notification-${payload.notification_id}`;
+  const counted = (outcome: 'sent' | 'device_gone' | 'retry' | 'refused') => deps.metrics.push.devicePushes.inc({ provider: device.kind, outcome });
   try {
     await deps.push.get(device.kind).send(device, payload, { collapseKey });
   } catch (err) {
     if (err instanceof DeviceGoneError) {
+      counted('device_gone');
       await forgetPushSubscription(deps.db, device.id, device.address);
       return { sent: false, reason: 'device_gone' };
     }
-    if (err instanceof PushRefusedError || err instanceof ProviderNotConfiguredError) throw new UnrecoverableError(err.message);
+    if (err instanceof PushRefusedError || err instanceof ProviderNotConfiguredError) {
+      counted('refused');
+      throw new UnrecoverableError(err.message);
+    }
+    counted('retry');
     throw err;
   }
+  counted('sent');
   return { sent: true };
 });

@@ -4,6 +4,7 @@ import { blocks, chatName, displayName } from '../../shared/db/repositories/push
 import { isOnline } from '../../shared/push/presence-check.ts';
 import { pushNotificationJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor } from '../processor.ts';
+import { skipPush } from '../push/skip-push.ts';
 import { composeNotificationPush } from '../push/compose-push.ts';
 import { deliverToDevices } from '../push/deliver-to-devices.ts';
 
@@ -14,16 +15,16 @@ import { deliverToDevices } from '../push/deliver-to-devices.ts';
  */
 export const pushNotificationProcessor = defineProcessor(pushNotificationJob, async (data, deps, job) => {
   const [notification] = await findNotifications(deps.db, [data.notification_id]);
-  if (!notification || notification.uid !== data.uid) return { pushed: 0, reason: 'gone' };
-  if (await isOnline(deps.redis, deps.keys, data.uid)) return { pushed: 0, reason: 'online' };
+  if (!notification || notification.uid !== data.uid) return skipPush(deps, 'gone');
+  if (await isOnline(deps.redis, deps.keys, data.uid)) return skipPush(deps, 'online');
   const fields = notification.data as Record<string, unknown>;
   const byUid = typeof fields.from_uid === 'string' ? fields.from_uid : typeof fields.by_uid === 'string' ? fields.by_uid : null;
-  if (byUid && (await blocks(deps.db, data.uid, byUid))) return { pushed: 0, reason: 'blocked' };
+  if (byUid && (await blocks(deps.db, data.uid, byUid))) return skipPush(deps, 'blocked');
   const chatId = typeof fields.chat_id === 'string' ? fields.chat_id : null;
   if (notification.type === 'reminder' && chatId) {
     const settings = await findChatSettings(deps.db, chatId, data.uid);
-    if (settings.notifications === 'none') return { pushed: 0, reason: 'notifications_none' };
-    if (settings.muted_until && settings.muted_until.getTime() > Date.now()) return { pushed: 0, reason: 'muted' };
+    if (settings.notifications === 'none') return skipPush(deps, 'notifications_none');
+    if (settings.muted_until && settings.muted_until.getTime() > Date.now()) return skipPush(deps, 'muted');
   }
   const payload = composeNotificationPush({
     notification,
