@@ -4,6 +4,7 @@ import { memberReadSeq } from '../../shared/db/repositories/push-gate.repository
 import { badRequest, notFound } from '../../shared/errors.ts';
 import type { ApiDeps } from '../deps.ts';
 
+const FOREIGN_KEY_VIOLATION = '23503';
 const YEAR_MS = 366 * 24 * 3600 * 1000;
 
 const view = (row: ChatSettingsRow) => ({ chat_id: row.chat_id, notifications: row.notifications, muted_until: row.muted_until?.toISOString() ?? null });
@@ -24,5 +25,11 @@ export async function putChatSettings(deps: ApiDeps, caller: AuthContext, chatId
   if (mutedUntil && mutedUntil.getTime() > Date.now() + YEAR_MS) {
     throw badRequest('invalid_input', 'Invalid input', [{ field: 'muted_until', message: 'at most a year from now' }]);
   }
-  return view(await saveChatSettings(deps.db, { chat_id: chatId, uid: caller.uid, notifications: body.notifications, muted_until: mutedUntil }));
+  try {
+    return view(await saveChatSettings(deps.db, { chat_id: chatId, uid: caller.uid, notifications: body.notifications, muted_until: mutedUntil }));
+  } catch (err) {
+    // The member left the chat between the check and the write.
+    if ((err as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw notFound('Chat');
+    throw err;
+  }
 }

@@ -2,7 +2,8 @@ import { route } from '../http/route.ts';
 import * as push from './push.service.ts';
 import { SubscribeBody, SubscribedResponse, SubscriptionParams, SubscriptionsResponse, VapidKeyResponse } from './push.schema.ts';
 
-const tag = 'push';
+// Under /users: the same group in the API document (and the fuzz suite).
+const tag = 'users';
 
 /** `/users/push/...`: the devices that get pushes while their user has no live socket. */
 export const pushRoutes = [

@@ -4,7 +4,7 @@ import {
   listPushSubscriptions,
   upsertPushSubscription,
 } from '../../shared/db/repositories/push-subscriptions.repository.ts';
-import { badRequest, conflict, notFound } from '../../shared/errors.ts';
+import { badRequest, conflict, notFound, unauthorized } from '../../shared/errors.ts';
 import { providerConfigured } from '../../shared/push/push-providers.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { SubscribeBody } from './push.schema.ts';
@@ -29,6 +29,10 @@ export async function subscribe(deps: ApiDeps, caller: AuthContext, body: Subscr
     address: body.kind === 'webpush' ? body.endpoint : body.token,
     p256dh: body.kind === 'webpush' ? body.keys.p256dh : null,
     auth: body.kind === 'webpush' ? body.keys.auth : null,
+  }).catch((err: unknown) => {
+    // The session ended (logout elsewhere) between authentication and the write.
+    if ((err as { code?: string }).code === '23503') throw unauthorized();
+    throw err;
   });
   return { id: row.id };
 }
