@@ -107,7 +107,7 @@ export const pushChatJob = defineJob('push', 'push-chat', z.object({ uid, chat_i
 export const pushNotificationJob = defineJob('push', 'push-notification', z.object({ uid, notification_id: id }));
 
 /** Sends one push to one device; retried with backoff (and the push service's `Retry-After`). */
-export const pushDeliverJob = defineJob('push', 'push-deliver', z.object({ subscription_id: id, payload: z.record(z.string(), z.unknown()) }));
+export const pushDeliverJob = defineJob('push', 'push-deliver', z.object({ subscription_id: id, uid, payload: z.record(z.string(), z.unknown()) }));
 
 export type JobData<C extends JobContract> = z.infer<C['schema']>;
 export type JobResult<C extends JobContract> = z.infer<C['result']>;

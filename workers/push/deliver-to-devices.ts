@@ -17,7 +17,7 @@ export async function deliverToDevices(deps: WorkerDeps, uid: string, payload: P
   await enqueueBulk(
     deps.queues,
     pushDeliverJob,
-    devices.map((device) => ({ data: { subscription_id: device.id, payload }, options: { ...DELIVER_JOB_OPTIONS, jobId: `push-deliver.${device.id}.${sourceJobId}` } })),
+    devices.map((device) => ({ data: { subscription_id: device.id, uid, payload }, options: { ...DELIVER_JOB_OPTIONS, jobId: `push-deliver.${device.id}.${sourceJobId}` } })),
   );
   return devices.length;
 }
