@@ -1,6 +1,6 @@
 import { findChatSettings } from '../../shared/db/repositories/chat-settings.repository.ts';
 import { findNotifications } from '../../shared/db/repositories/notifications.repository.ts';
-import { blocks, chatName, displayName } from '../../shared/db/repositories/push-gate.repository.ts';
+import { chatName, displayName } from '../../shared/db/repositories/push-gate.repository.ts';
 import { isOnline } from '../../shared/push/presence-check.ts';
 import { pushNotificationJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor } from '../processor.ts';
@@ -19,7 +19,7 @@ export const pushNotificationProcessor = defineProcessor(pushNotificationJob, as
   if (await isOnline(deps.redis, deps.keys, data.uid)) return skipPush(deps, 'online');
   const fields = notification.data as Record<string, unknown>;
   const byUid = typeof fields.from_uid === 'string' ? fields.from_uid : typeof fields.by_uid === 'string' ? fields.by_uid : null;
-  if (byUid && (await blocks(deps.db, data.uid, byUid))) return skipPush(deps, 'blocked');
+  if (byUid && (await deps.userState.blocks(data.uid, byUid))) return skipPush(deps, 'blocked');
   const chatId = typeof fields.chat_id === 'string' ? fields.chat_id : null;
   if (notification.type === 'reminder' && chatId) {
     const settings = await findChatSettings(deps.db, chatId, data.uid);

@@ -41,7 +41,3 @@ export async function displayName(db: Db, uid: string): Promise<string> {
   const row = await db('users').where({ uid }).first<{ username: string; nickname: string | null } | undefined>('username', 'nickname');
   return row?.nickname || row?.username || 'Someone';
 }
-
-export async function blocks(db: Db, blockerUid: string, blockedUid: string): Promise<boolean> {
-  return (await db('blocks').where({ blocker_uid: blockerUid, blocked_uid: blockedUid }).first('blocker_uid')) !== undefined;
-}
