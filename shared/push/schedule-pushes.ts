@@ -53,15 +53,15 @@ export async function schedulePushes(deps: ScheduleDeps, messages: readonly Stor
       chat.senders.add(m.sender_uid);
       chats.set(m.chat_id, chat);
     }
-    for (const [chatId, chat] of chats) {
+    const recipients = await membersWithDevices(db, [...chats.keys()]);
+    const jobs = [...chats].flatMap(([chatId, chat]) => {
       const window = pushWindow(chat.at, pushDelayMs);
-      const recipients = (await membersWithDevices(db, chatId)).filter((uid) => !(chat.senders.size === 1 && chat.senders.has(uid)));
       const delay = delayFrom(chat.at, pushDelayMs);
-      for (let i = 0; i < recipients.length; i += BULK) {
-        const jobs = recipients.slice(i, i + BULK).map((uid) => ({ data: { uid, chat_id: chatId }, options: { ...PUSH_JOB_OPTIONS, delay, jobId: `push-chat.${uid}.${chatId}.${window}` } }));
-        await enqueueBulk(queues, pushChatJob, jobs);
-      }
-    }
+      return (recipients.get(chatId) ?? [])
+        .filter((uid) => !(chat.senders.size === 1 && chat.senders.has(uid)))
+        .map((uid) => ({ data: { uid, chat_id: chatId }, options: { ...PUSH_JOB_OPTIONS, delay, jobId: `push-chat.${uid}.${chatId}.${window}` } }));
+    });
+    for (let i = 0; i < jobs.length; i += BULK) await enqueueBulk(queues, pushChatJob, jobs.slice(i, i + BULK));
   }
   if (notifications.length > 0) {
     const pushed = notifications.filter((n) => (PUSHED_NOTIFICATION_TYPES as readonly string[]).includes(n.type));

@@ -68,13 +68,20 @@ export async function forgetPushSubscription(db: Db, id: string, address: string
   await db('push_subscriptions').where({ id, address }).delete();
 }
 
-/** Of a chat's members, those with at least one device: the only ones a push can reach. */
-export async function membersWithDevices(db: Db, chatId: string): Promise<string[]> {
+/** Of these chats' members, those with at least one device (the only ones a push can reach), by chat. */
+export async function membersWithDevices(db: Db, chatIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byChat = new Map<string, string[]>();
+  if (chatIds.length === 0) return byChat;
   const rows = await db('chat_members as m')
-    .where('m.chat_id', chatId)
+    .whereIn('m.chat_id', [...new Set(chatIds)])
     .whereExists(db('push_subscriptions as p').whereRaw('p.uid = m.uid').select(db.raw('1')))
-    .select<{ uid: string }[]>('m.uid');
-  return rows.map((r) => r.uid);
+    .select<{ chat_id: string; uid: string }[]>('m.chat_id', 'm.uid');
+  for (const row of rows) {
+    const members = byChat.get(row.chat_id);
+    if (members) members.push(row.uid);
+    else byChat.set(row.chat_id, [row.uid]);
+  }
+  return byChat;
 }
 
 /** Of these users, those with at least one device. */
