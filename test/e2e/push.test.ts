@@ -293,3 +293,39 @@ describe('offline push (real processes, local push services)', function () {
     expect(message.wetty).to.deep.include({ type: 'messages', chat_id: group.chat_id, count: 1, preview: 'rope check' });
   });
 });
+
+describe('offline push without previews (PUSH_PREVIEWS=false, real processes)', function () {
+  this.timeout(180_000);
+  let system: RunningSystem;
+  let webPush: LocalService;
+
+  before(async () => {
+    webPush = await startWebPushService();
+    // A longer delay, so both messages are surely stored before their one push is composed.
+    system = await startSystem({ LOG_LEVEL: 'warn', PUSH_DELAY_MS: '1500', PUSH_PREVIEWS: 'false', WEBPUSH_ALLOW_HTTP: 'true' });
+  });
+  after(async () => {
+    await system?.stop();
+    await webPush?.close();
+  });
+
+  it('pushes who and how many, never the text of a message or a friend request', async () => {
+    const a = await signUp(system.http, { stem: 'quiet' });
+    const b = await signUp(system.http, { stem: 'quiet' });
+    const c = await signUp(system.http, { stem: 'quiet' });
+    const chatId = await befriend(system.http, a, b);
+    const browser = browserSubscription(`${webPush.url}/push/${randomBytes(8).toString('hex')}`);
+    expect((await system.http.post('/users/push/subscriptions', { token: b.token, json: { kind: 'webpush', endpoint: browser.endpoint, keys: browser.keys } })).status).to.equal(201);
+    for (const text of ['the secret plan', 'is on']) {
+      const res = await system.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: randomBytes(8).toString('hex'), message: text, message_type: 'text' } });
+      expect(res.status).to.equal(201);
+    }
+    expect((await system.http.post('/friend/apply', { token: c.token, json: { target_user_id: b.uid, apply_msg: 'private words' } })).status).to.equal(201);
+    await waitFor(() => webPush.received.length === 2, 15_000);
+    const payloads = webPush.received.map((r) => browser.decrypt(r.body) as Record<string, unknown>);
+    expect(payloads.find((p) => p.type === 'messages')).to.deep.include({ count: 2, preview: null, title: payloads.find((p) => p.type === 'messages')?.sender_name, body: '2 new messages' });
+    expect(payloads.find((p) => p.type === 'notification')).to.deep.include({ notification_type: 'friend_request', preview: null, title: 'Friend request' });
+    const everything = JSON.stringify(payloads);
+    for (const secret of ['secret plan', 'is on', 'private words']) expect(everything).to.not.include(secret);
+  });
+});
