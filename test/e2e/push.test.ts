@@ -12,7 +12,8 @@ import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
 import { logIn, signUp, type TestUser } from '../support/users.ts';
 import { connectWs, type WsConnection } from '../support/ws-client.ts';
 
-const PUSH_DELAY_MS = 300;
+// Long enough that a burst of sends is stored before its push is composed, even on a crowded machine.
+const PUSH_DELAY_MS = 1000;
 const APNS = { keyId: 'KEY1234567', teamId: 'TEAM123456', topic: 'app.wetty.ios' };
 
 /**
