@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { PushRetryError } from '../shared/push/providers/push-provider.ts';
 import { QUEUE_NAMES } from '../shared/queues/contracts.ts';
 import type { WorkerDeps } from './deps.ts';
 import { observeJobs } from './job-metrics.ts';
@@ -13,6 +14,7 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
       prefix: `${deps.config.redis.prefix}:bull`,
       // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
       concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : deps.config.workers.concurrency,
+      settings: { backoffStrategy: pushBackoff },
     });
     worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
@@ -24,4 +26,13 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
     /** Stops taking jobs and waits for the ones in progress to finish; unstarted jobs stay queued for the next worker. */
     close: () => Promise.all(workers.map((w) => w.close())).then(() => undefined),
   };
+}
+
+/**
+ * The `push` backoff: when a push service said when to come back (`Retry-After`), then; else
+ * exponential from 1 s with full jitter, at most 10 minutes.
+ */
+export function pushBackoff(attemptsMade: number, _type?: string, err?: Error): number {
+  if (err instanceof PushRetryError && err.retryAfterMs !== null) return Math.min(err.retryAfterMs, 3600_000);
+  return Math.round(Math.random() * Math.min(600_000, 1000 * 2 ** Math.max(0, attemptsMade - 1)));
 }
