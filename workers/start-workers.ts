@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import { deliverWebhookJob, QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import { nextRetryDelay } from '../shared/webhooks/retry.ts';
 import type { WorkerDeps } from './deps.ts';
 import { observeJobs } from './job-metrics.ts';
 import { dispatcherFor, type Processor } from './processor.ts';
@@ -13,6 +14,8 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
       prefix: `${deps.config.redis.prefix}:bull`,
       // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
       concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : deps.config.workers.concurrency,
+      // Webhook deliveries retry with their own backoff, until 24 h after their event (shared/webhooks/retry.ts).
+      settings: { backoffStrategy: webhookBackoff },
     });
     worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
@@ -24,4 +27,10 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
     /** Stops taking jobs and waits for the ones in progress to finish; unstarted jobs stay queued for the next worker. */
     close: () => Promise.all(workers.map((w) => w.close())).then(() => undefined),
   };
+}
+
+/** The `webhook` backoff: a delivery's next delay, or -1 once its event's retry window is over. */
+function webhookBackoff(attemptsMade: number, _type?: string, _err?: Error, job?: { data: unknown }): number {
+  const parsed = deliverWebhookJob.schema.safeParse(job?.data);
+  return parsed.success ? nextRetryDelay(attemptsMade, parsed.data.event.created_at) : -1;
 }

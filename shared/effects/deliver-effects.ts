@@ -13,6 +13,8 @@ import { publishMessages } from '../delivery/publish-messages.ts';
 import { timerJobByName } from '../queues/contracts.ts';
 import { enqueue, type Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import type { WebhookConfig } from '../webhooks/endpoints.ts';
+import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.ts';
 
 export interface EffectDeps {
   db: Db;
@@ -20,18 +22,19 @@ export interface EffectDeps {
   keys: RedisKeys;
   queues: Queues;
   userState: UserState;
+  config: WebhookConfig;
 }
 
 /**
- * Carries out a change's effects, in order. Each is safe to repeat (the relay repeats a row whose
+ * Carries out a change's effects (recorded in outbox row `outboxId`), in order. Each is safe to repeat (the relay repeats a row whose
  * delivery stopped halfway). Rows the effect points at may be gone by now (a disbanded group, a
  * deleted session): there is then nothing to deliver, which is not an error.
  */
-export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[]): Promise<void> {
-  for (const effect of effects) await deliverEffect(deps, effect);
+export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[], outboxId: string): Promise<void> {
+  for (const effect of effects) await deliverEffect(deps, effect, outboxId);
 }
 
-async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
+async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string): Promise<void> {
   switch (effect.kind) {
     case 'invalidate':
       return invalidate(deps.redis, effect.keys);
@@ -65,6 +68,8 @@ async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
       const frame = encodeFrame('on_read', { chat_id: effect.chat_id, uid: effect.uid, seq: effect.seq });
       return publishAll(deps.redis, deps.keys, [effect.uid, ...(peer ? [peer] : [])].map((uid) => ({ uid, frame })));
     }
+    case 'webhooks':
+      return enqueueWebhooks(deps, effect.events, outboxId);
     case 'job': {
       const contract = timerJobByName(effect.name);
       const delay = effect.run_at ? Math.max(0, Date.parse(effect.run_at) - Date.now()) : 0;

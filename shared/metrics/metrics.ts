@@ -4,6 +4,7 @@ import { httpMetrics } from './http.metrics.ts';
 import { messageMetrics } from './message.metrics.ts';
 import { queueMetrics } from './queue.metrics.ts';
 import { realtimeMetrics } from './realtime.metrics.ts';
+import { webhookMetrics } from './webhook.metrics.ts';
 
 export type MetricsRole = 'api' | 'workers' | 'realtime';
 
@@ -29,6 +30,7 @@ export function createMetrics(role: MetricsRole, options: MetricsOptions = {}) {
     queues: queueMetrics(registry, options.queueDepthOf),
     messages: messageMetrics(registry),
     realtime: realtimeMetrics(registry),
+    webhooks: webhookMetrics(registry),
   };
 }
 

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { Fid, NumericId } from '../validation/ids.ts';
 import { MessageObject, Reaction } from '../contracts/messages.ts';
+import { WebhookEvent } from '../contracts/webhooks.ts';
 
 /**
  * Every BullMQ job the product runs: its queue, its name and the schema of its data, declared once.
  * Producers parse data before enqueueing and processors parse it again before acting, so a job
  * written by an older or buggy producer fails loudly instead of half-working.
  */
-export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media'] as const;
+export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -94,6 +95,23 @@ export const makeThumbnailsJob = defineJob(
   'make-thumbnails',
   z.object({ fid: Fid }),
   z.object({ state: z.enum(['ready', 'failed', 'skipped']) }),
+);
+
+/**
+ * Delivers one event to one endpoint (shared/webhooks/). Its job id is derived from (endpoint,
+ * event id), so enqueueing an event twice is one job. `order` places it in its stream: the outbox
+ * row that recorded it and its position there.
+ */
+export const deliverWebhookJob = defineJob(
+  'webhooks',
+  'deliver-webhook',
+  z.object({
+    endpoint_id: z.string().min(1),
+    event: WebhookEvent,
+    stream: z.string().min(1).nullable(),
+    order: z.object({ outbox_id: id, position: z.number().int().min(0) }),
+  }),
+  z.object({ status: z.enum(['delivered', 'endpoint_gone']), answered: z.number().int().optional() }),
 );
 
 export type JobData<C extends JobContract> = z.infer<C['schema']>;

@@ -1,4 +1,5 @@
 import type { Processor } from '../processor.ts';
+import { deliverWebhookProcessor } from './deliver-webhook.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
 import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
@@ -18,4 +19,5 @@ export const processors = [
   reminderProcessor,
   sweepUploadsProcessor,
   makeThumbnailsProcessor,
+  deliverWebhookProcessor,
 ] as readonly Processor[];

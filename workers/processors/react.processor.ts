@@ -2,6 +2,7 @@ import { addReaction, findMessage, reactionsFor, removeReaction } from '../../sh
 import { noteJobDone } from '../../shared/db/repositories/job-receipts.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { reactJob } from '../../shared/queues/contracts.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 
 /**
@@ -19,10 +20,15 @@ export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) 
   const reactions = await commitWithEffects(deps, async (trx, effects) => {
     // A second run of this job (recovered after a crash past its commit) answers the tally.
     if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return (await reactionsFor(trx, [message.id])).get(message.id) ?? [];
+    const changed = (action: 'added' | 'removed') =>
+      effects.push(
+        { kind: 'reaction', msg_id: message.id, uid: data.uid, emoji: data.emoji, action },
+        { kind: 'webhooks', events: [webhookEvents.reactionChanged(message, data.uid, data.emoji, action)] },
+      );
     if (data.action === 'add') {
-      if (await addReaction(trx, message.id, data.uid, data.emoji)) effects.push({ kind: 'reaction', msg_id: message.id, uid: data.uid, emoji: data.emoji, action: 'added' });
+      if (await addReaction(trx, message.id, data.uid, data.emoji)) changed('added');
     } else if (await removeReaction(trx, message.id, data.uid, data.emoji)) {
-      effects.push({ kind: 'reaction', msg_id: message.id, uid: data.uid, emoji: data.emoji, action: 'removed' });
+      changed('removed');
     } else {
       return refuseJob(404, 'not_found', 'You have no such reaction');
     }

@@ -1,6 +1,7 @@
 import { findMessage, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { recallMessageJob } from '../../shared/queues/contracts.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 
 /**
@@ -24,7 +25,9 @@ export const recallMessageProcessor = defineProcessor(recallMessageJob, async (d
   }
   await commitWithEffects(deps, async (trx, effects) => {
     // Recalled meanwhile by someone else: their recall carries the push.
-    if (await recallMessage(trx, message.id)) effects.push({ kind: 'recall', msg_id: message.id });
+    if (await recallMessage(trx, message.id)) {
+      effects.push({ kind: 'recall', msg_id: message.id }, { kind: 'webhooks', events: [webhookEvents.messageRecalled(message, data.uid)] });
+    }
   });
   return answer;
 });

@@ -45,3 +45,9 @@ export async function outboxBacklog(db: Db): Promise<{ rows: number; oldestSecon
     .first<{ rows: string; oldest: number | null }>(db.raw('count(*) as rows'), db.raw('extract(epoch from now() - min(created_at))::float8 as oldest'));
   return { rows: Number(row?.rows ?? 0), oldestSeconds: row?.oldest ?? 0 };
 }
+
+/** Whether a row older than this one is still undelivered (its effects may not have been carried out yet). */
+export async function hasEarlierOutbox(db: Db, id: string): Promise<boolean> {
+  const row = await db('outbox').where('id', '<', id).first('id');
+  return row !== undefined;
+}

@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../redis/keys.ts';
+
+/**
+ * Order per (endpoint, chat). Every event of a chat bound for an endpoint is entered, before its job
+ * exists, in a sorted set scored by the id of the outbox row that recorded it (then its position in
+ * that row). Changes to one chat that lock it (sends) commit in outbox-id order, and anything caused
+ * by a committed event (a recall, a reaction) is recorded after it, so this is the chat's commit
+ * order. A job delivers only when it is the lowest entry of its set, and leaves it when done.
+ */
+export interface StreamPlace {
+  endpointId: string;
+  stream: string;
+  outboxId: string;
+  position: number;
+  jobId: string;
+}
+
+const memberOf = (place: StreamPlace) => `${String(place.position).padStart(6, '0')}|${place.jobId}`;
+const jobIdOf = (member: string) => member.slice(member.indexOf('|') + 1);
+
+export class StreamOrder {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  /** Enters places (idempotent: a place entered twice keeps its score). */
+  async enter(places: readonly StreamPlace[]): Promise<void> {
+    if (places.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const place of places) pipeline.zadd(this.keys.webhookOrder(place.endpointId, place.stream), 'NX', place.outboxId, memberOf(place));
+    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+  }
+
+  /** The job id at the head of a place's set, or null when the place is no longer in it (released, or retried by hand). */
+  async head(place: StreamPlace): Promise<{ mine: boolean; jobId: string } | null> {
+    const key = this.keys.webhookOrder(place.endpointId, place.stream);
+    const [score, first] = await Promise.all([this.redis.zscore(key, memberOf(place)), this.redis.zrange(key, '0', '0')]);
+    if (score === null || first[0] === undefined) return null;
+    return { mine: first[0] === memberOf(place), jobId: jobIdOf(first[0]) };
+  }
+
+  /** Drops an entry whose job is gone or finished (an event enqueued again after it was delivered). */
+  async dropJob(place: Pick<StreamPlace, 'endpointId' | 'stream'>, jobId: string): Promise<void> {
+    const key = this.keys.webhookOrder(place.endpointId, place.stream);
+    const members = await this.redis.zrange(key, '0', '9');
+    const stale = members.filter((m) => jobIdOf(m) === jobId);
+    if (stale.length > 0) await this.redis.zrem(key, ...stale);
+  }
+
+  /** Leaves the set; answers the job id now at its head, if any, so it can start at once. */
+  async leave(place: StreamPlace): Promise<string | null> {
+    const key = this.keys.webhookOrder(place.endpointId, place.stream);
+    const [, next] = await Promise.all([this.redis.zrem(key, memberOf(place)), this.redis.zrange(key, '0', '0')]);
+    const first = next[0];
+    return first === undefined ? null : jobIdOf(first);
+  }
+}
