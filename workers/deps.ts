@@ -9,7 +9,7 @@ import type { Queues } from '../shared/queues/producer.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 import type { MessageRow } from '../shared/db/repositories/messages.repository.ts';
 import type { Batcher } from './send/batcher.ts';
-import type { SendRequest } from './send/gate.ts';
+import type { ModeratedSend } from './send/moderation.ts';
 import type { SendOutcome } from './send/send-pipeline.ts';
 
 /** What every processor is handed; built once by `openWorkerDeps` in a composition root. */
@@ -24,7 +24,7 @@ export interface WorkerDeps {
   /** File storage, for removing the objects of abandoned uploads. */
   storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
-  sendBatcher: Batcher<SendRequest, SendOutcome>;
+  sendBatcher: Batcher<ModeratedSend, SendOutcome>;
   log: Logger;
   metrics: Metrics;
   /** Fault injection for tests only (see `FAULT_CRASH_AFTER_COMMIT`); never set in production. */

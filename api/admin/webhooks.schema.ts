@@ -10,3 +10,19 @@ export const RegisterWebhookBody = z.object({
 }).strict();
 
 export const WebhookIdParams = z.object({ id: z.union([NumericId, z.string().regex(/^config-[0-9a-f]{16}$/)]) });
+
+export const WebhookView = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(WebhookEventType),
+  /** `api`: registered here; `config`: from the `WEBHOOKS` variable (not deletable here). */
+  source: z.enum(['api', 'config']),
+});
+export const RegisteredWebhook = WebhookView.extend({ created_at: z.iso.datetime(), secret: z.string() });
+export const WebhookList = z.object({ webhooks: z.array(WebhookView) });
+export const TestDelivery = z.object({
+  event_id: z.string(),
+  delivered: z.boolean(),
+  status: z.number().int().nullable(),
+  error: z.string().optional(),
+});

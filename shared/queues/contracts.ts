@@ -62,7 +62,8 @@ export const sendMessageJob = defineJob(
     remind_at: z.iso.datetime().nullable(),
     accepted_at: z.iso.datetime(),
   }),
-  z.object({ status: z.enum(['created', 'existing']), message: MessageObject }),
+  // `replaced`: the moderation hook replaced the text sent; the message holds its replacement.
+  z.object({ status: z.enum(['created', 'existing']), message: MessageObject, replaced: z.literal(true).optional() }),
 );
 
 export const recallMessageJob = defineJob(

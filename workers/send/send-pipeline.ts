@@ -5,6 +5,7 @@ import { deliverEffects } from '../../shared/effects/deliver-effects.ts';
 import { errorText } from '../../shared/effects/outbox.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
+import type { ModeratedSend } from './moderation.ts';
 import { persistMessages, type Notice, type PersistOutcome, type PersistResult } from './persist.ts';
 
 export type SendOutcome =
@@ -15,7 +16,8 @@ export type SendOutcome =
   | { kind: 'failed'; error: unknown };
 
 /**
- * The send path, for a batch of jobs taken together:
+ * The send path, for a batch of jobs taken together (each job asked the moderation hook on its own
+ * before joining the batch: workers/send/moderation.ts):
  *   1. gate    — may each sender still say this, here? (user state service)
  *   2. persist — one transaction: gapless per-chat seqs, idempotent on (sender, client_generated_id),
  *                and an outbox row naming what to push, so the push survives any crash after commit
@@ -26,11 +28,15 @@ export type SendOutcome =
  * for clients whose request had already been answered 202 — stored once per request, however often
  * its job runs. A message that cannot be gated or stored fails alone; the rest of its batch goes on.
  */
-export async function sendBatch(deps: WorkerDeps, requests: readonly SendRequest[]): Promise<SendOutcome[]> {
+export async function sendBatch(deps: WorkerDeps, requests: readonly ModeratedSend[]): Promise<SendOutcome[]> {
   const t0 = performance.now();
   // 1. gate
   const live = await liveSessions(deps, requests);
-  const gated = await Promise.allSettled(requests.map((r) => gateSend(deps, r, live.has(`${r.sender_uid}:${r.client_key}`))));
+  const gated = await Promise.allSettled(requests.map(async (r): Promise<GateResult> => {
+    const result = await gateSend(deps, r, live.has(`${r.sender_uid}:${r.client_key}`));
+    // The moderation hook's denial comes after the gate's own refusals.
+    return result.ok && r.denied ? { ok: false, refusal: r.denied } : result;
+  }));
   const notices = refusalNotices(deps, requests, gated);
 
   const t1 = performance.now();
