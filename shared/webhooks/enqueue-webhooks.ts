@@ -7,7 +7,7 @@ import type { Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { allEndpoints, type WebhookConfig } from './endpoints.ts';
 import { retryAttempts } from './retry.ts';
-import { StreamOrder, type StreamPlace } from './stream-order.ts';
+import { BEHIND_WAIT_MS, StreamOrder, type StreamPlace } from './stream-order.ts';
 
 export interface WebhookEnqueueDeps {
   db: Db;
@@ -36,18 +36,27 @@ export async function enqueueWebhooks(deps: WebhookEnqueueDeps, events: readonly
   const endpoints = await allEndpoints(deps);
   if (endpoints.length === 0) return;
   const places: StreamPlace[] = [];
-  const jobs: { name: string; data: JobData<typeof deliverWebhookJob>; opts: JobsOptions }[] = [];
+  const jobs: { name: string; data: JobData<typeof deliverWebhookJob>; opts: JobsOptions; place?: StreamPlace }[] = [];
   events.forEach(({ event, stream }, position) => {
     for (const endpoint of endpoints) {
       if (!(endpoint.events as readonly string[]).includes(event.type)) continue;
       const jobId = webhookJobId(endpoint.id, event.id);
-      if (stream !== null) places.push({ endpointId: endpoint.id, stream, outboxId, position, jobId });
+      const place = stream === null ? undefined : { endpointId: endpoint.id, stream, outboxId, position, jobId };
+      if (place) places.push(place);
       const data = deliverWebhookJob.schema.parse({ endpoint_id: endpoint.id, event, stream, order: { outbox_id: outboxId, position } });
-      jobs.push({ name: deliverWebhookJob.name, data, opts: { ...WEBHOOK_JOB_OPTIONS, jobId } });
+      jobs.push({ name: deliverWebhookJob.name, data, opts: { ...WEBHOOK_JOB_OPTIONS, jobId }, ...(place ? { place } : {}) });
     }
   });
   if (jobs.length === 0) return;
-  // Places first: a job never runs before its place exists.
-  await new StreamOrder(deps.redis, deps.keys).enter(places);
-  await deps.queues[deliverWebhookJob.queue].addBulk(jobs);
+  // Places first: a job never runs before its place exists. A job behind another of its chat starts
+  // delayed, to be woken by the one before it; one whose predecessor left meanwhile is woken here.
+  const order = new StreamOrder(deps.redis, deps.keys);
+  const heading = await order.enter(places);
+  const behind = new Set(places.filter((_, i) => !heading[i]));
+  const queue = deps.queues[deliverWebhookJob.queue];
+  await queue.addBulk(jobs.map(({ place, ...job }) => (place && behind.has(place) ? { ...job, opts: { ...job.opts, delay: BEHIND_WAIT_MS } } : job)));
+  for (const place of await order.heads([...behind])) {
+    const job = await queue.getJob(place.jobId);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  }
 }

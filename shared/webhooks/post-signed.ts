@@ -19,6 +19,9 @@ export interface PostAnswer {
   body: string;
 }
 
+/** Connections kept open between deliveries to the same endpoint (each was checked when it connected). */
+const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+
 /** The most of an answer's body kept (enough for a moderation verdict or an error note). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -38,7 +41,7 @@ export async function postSigned(request: SignedPost): Promise<PostAnswer> {
       method: 'POST',
       headers: { ...webhookHeaders(request.secret, request.eventType, request.deliveryId, request.body), 'content-length': Buffer.byteLength(request.body) },
       signal,
-      agent: false,
+      agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
       ...(request.allowPrivate ? {} : { lookup: publicOnlyLookup }),
     }, (res) => {
       const chunks: Buffer[] = [];

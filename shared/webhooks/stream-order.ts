@@ -16,6 +16,9 @@ export interface StreamPlace {
   jobId: string;
 }
 
+/** A delivery behind another of its chat sleeps this long at most; the one before it wakes it when done. */
+export const BEHIND_WAIT_MS = 1000;
+
 const memberOf = (place: StreamPlace) => `${String(place.position).padStart(6, '0')}|${place.jobId}`;
 const jobIdOf = (member: string) => member.slice(member.indexOf('|') + 1);
 
@@ -25,12 +28,33 @@ export class StreamOrder {
     private readonly keys: RedisKeys,
   ) {}
 
-  /** Enters places (idempotent: a place entered twice keeps its score). */
-  async enter(places: readonly StreamPlace[]): Promise<void> {
-    if (places.length === 0) return;
+  /**
+   * Enters places (idempotent: a place entered twice keeps its score) and answers, for each, whether
+   * it heads its set now (else it waits for the one before it to wake it).
+   */
+  async enter(places: readonly StreamPlace[]): Promise<boolean[]> {
+    if (places.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const place of places) pipeline.zadd(this.keys.webhookOrder(place.endpointId, place.stream), 'NX', place.outboxId, memberOf(place));
-    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+    for (const place of places) {
+      const key = this.keys.webhookOrder(place.endpointId, place.stream);
+      pipeline.zadd(key, 'NX', place.outboxId, memberOf(place));
+      pipeline.zrange(key, '0', '0');
+    }
+    const results = (await pipeline.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+    return places.map((place, i) => (results[2 * i + 1]?.[1] as string[] | undefined)?.[0] === memberOf(place));
+  }
+
+  /** Of these places, the ones heading their sets now. */
+  async heads(places: readonly StreamPlace[]): Promise<StreamPlace[]> {
+    if (places.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const place of places) pipeline.zrange(this.keys.webhookOrder(place.endpointId, place.stream), '0', '0');
+    const results = (await pipeline.exec()) ?? [];
+    return places.filter((place, i) => {
+      const first = (results[i]?.[1] as string[] | undefined)?.[0];
+      return first === undefined || first === memberOf(place);
+    });
   }
 
   /** The job id at the head of a place's set, or null when the place is no longer in it (released, or retried by hand). */

@@ -38,6 +38,8 @@ describe('webhook delivery', function () {
     expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
   });
   after(async () => {
+    // The database is shared by the run's test files: leave no endpoint for their events.
+    await api?.deps.db('webhook_endpoints').where({ url: receiver.url }).delete();
     await workers?.close();
     await api?.close();
     await receiver?.close();

@@ -46,8 +46,8 @@ export async function outboxBacklog(db: Db): Promise<{ rows: number; oldestSecon
   return { rows: Number(row?.rows ?? 0), oldestSeconds: row?.oldest ?? 0 };
 }
 
-/** Whether a row older than this one is still undelivered (its effects may not have been carried out yet). */
-export async function hasEarlierOutbox(db: Db, id: string): Promise<boolean> {
-  const row = await db('outbox').where('id', '<', id).first('id');
-  return row !== undefined;
+/** The id of the oldest row still undelivered (its effects may not have been carried out yet), or null when none is. */
+export async function oldestOutboxId(db: Db): Promise<string | null> {
+  const row = await db('outbox').min<{ min: string | null }>('id as min').first();
+  return row?.min ?? null;
 }
