@@ -78,15 +78,20 @@ function placeOf(data: JobData<typeof deliverWebhookJob>, job: Job): StreamPlace
   return { endpointId: data.endpoint_id, stream: data.stream, outboxId: data.order.outbox_id, position: data.order.position, jobId: job.id };
 }
 
-/** Whether this delivery heads its set, dropping entries of deliveries already done (their event enqueued again later). */
+/**
+ * Whether this delivery heads its set, dropping entries of deliveries already finished (their event
+ * enqueued again after they were done: the job exists, so no new one was added).
+ */
 async function isHead(deps: WorkerDeps, order: StreamOrder, place: StreamPlace): Promise<boolean> {
   for (;;) {
     const head = await order.head(place);
     // Not in the set: released after its retries ran out and retried by hand; it goes at once.
     if (head === null || head.mine) return true;
     const before = await deps.queues.webhooks.getJob(head.jobId);
-    const state = before ? await before.getState() : 'unknown';
-    if (state !== 'unknown' && state !== 'completed' && state !== 'failed') return false;
+    // No job yet: its place was entered and its job is being added (or will be, when its effect is retried).
+    if (!before) return false;
+    const state = await before.getState();
+    if (state !== 'completed' && state !== 'failed') return false;
     await order.dropJob(place, head.jobId);
   }
 }
