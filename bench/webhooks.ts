@@ -151,7 +151,7 @@ try {
     date: new Date().toISOString(),
     offered: { rate, durationS, chats: chatCount, endpoints: endpointCount, workers: Number(args.workers), receiverMs },
     answers: Object.fromEntries(statuses),
-    deliveries: { expected: expected(), delivered: unique.size, missing: expected() - unique.size, duplicates, outOfOrder },
+    deliveries: { expected: expected(), delivered: unique.size, notDeliveredWithinGrace: expected() - unique.size, duplicates, outOfOrder },
     deliveriesPerSecond: {
       whileSending: Math.round(inWindow / ((sendEndedAt - startedAt) / 1000)),
       overall: Math.round(unique.size / ((lastAt - startedAt) / 1000)),
