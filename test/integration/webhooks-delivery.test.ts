@@ -6,6 +6,8 @@ import { waitFor } from '../support/system.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 import { signatureIsValid, startReceiver, type ReceivedRequest, type Receiver } from '../support/webhook-receiver.ts';
 import { startTestWorkers } from '../support/workers.ts';
+import { deliverEffects } from '../../shared/effects/deliver-effects.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 
 const operator = { authorization: `Basic ${Buffer.from('ops:a long operator password').toString('base64')}` };
 const cgid = () => `c${randomBytes(6).toString('hex')}`;
@@ -142,5 +144,18 @@ describe('webhook delivery', function () {
     expect(ofChat[0]?.headers['x-wetty-delivery']).to.equal(ofChat[1]?.headers['x-wetty-delivery']);
     expect(signatureIsValid(secret, ofChat[1] as ReceivedRequest)).to.equal(true);
     expect((ofChat[1]?.receivedAt ?? 0) - (ofChat[0]?.receivedAt ?? 0)).to.be.at.least(900);
+  });
+
+  it('enqueues a repeated effect once: the event id is fixed in the effect, so its job is the same', async () => {
+    const uid = randomBytes(16).toString('hex');
+    const recorded = webhookEvents.userRegistered(uid, 'repeated_effect');
+    const effects = [{ kind: 'webhooks' as const, events: [recorded] }];
+    // As the committer and then the relay would: the same outbox row delivered three times.
+    for (let i = 0; i < 3; i++) await deliverEffects(workers.deps, effects, '999999999');
+    await arrived('user.registered', (d) => d.uid === uid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const deliveries = eventsOf('user.registered', (d) => d.uid === uid);
+    expect(deliveries).to.have.length(1);
+    expect(deliveries[0]?.json.id).to.equal(recorded.event.id);
   });
 });

@@ -11,6 +11,8 @@ import type { WorkerDeps } from '../deps.ts';
 import { defineProcessor } from '../processor.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
+/** The longest a delivery behind another sleeps before looking again by itself. */
+const MAX_BEHIND_WAIT_MS = 60_000;
 /** A delivery at the head of its chat waiting for older outbox rows (delivered within milliseconds) looks again this soon. */
 const OUTBOX_WAIT_MS = 20;
 
@@ -120,7 +122,9 @@ async function sleep(job: Job, token: string | undefined, ms: number): Promise<n
 /** Sleeps behind the head of its set; if the head left meanwhile (its wake-up missed us), wakes itself. */
 async function waitBehind(deps: WorkerDeps, order: StreamOrder, place: StreamPlace, job: Job, token: string | undefined): Promise<never> {
   if (token === undefined) throw new Error('a webhook delivery cannot wait without its lock token');
-  await job.moveToDelayed(Date.now() + BEHIND_WAIT_MS, token);
+  // Woken by the one before it; looks again by itself ever less often (a chat held back by a failing endpoint).
+  const sleeps = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+  await job.moveToDelayed(Date.now() + Math.min(BEHIND_WAIT_MS * 2 ** Math.min(sleeps, 6), MAX_BEHIND_WAIT_MS), token);
   const head = await order.head(place);
   if (head === null || head.mine) await job.promote().catch(() => undefined);
   throw new DelayedError();
