@@ -1,5 +1,6 @@
 import type { Processor } from '../processor.ts';
 import { deliverWebhookProcessor } from './deliver-webhook.processor.ts';
+import { editMessageProcessor } from './edit-message.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
 import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
@@ -15,6 +16,7 @@ export const processors = [
   sendMessageProcessor,
   recallMessageProcessor,
   reactProcessor,
+  editMessageProcessor,
   liftMuteProcessor,
   reminderProcessor,
   sweepUploadsProcessor,
