@@ -4,15 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEV_OPERATOR_PASSWORD } from '../shared/config.ts';
 import { startBenchSystem } from './lib/system.ts';
-import { summarize } from './lib/stats.ts';
+import { cpuBetween, cpuSnapshot, summarize } from './lib/stats.ts';
 
 /**
  * Webhook delivery throughput and latency on this machine: messages sent at a fixed rate into
  * `--chats` direct chats, each stored message's `message.created` event delivered by the workers to
  * a receiver on loopback (`--endpoints` endpoints subscribed, each getting every event). Reports
  * deliveries per second while sending, commit → receiver latency (the event's `created_at`, taken in
- * the committing transaction, to its arrival), events missing or delivered twice, and chats whose
- * events arrived out of seq order.
+ * the committing transaction, to its arrival), events missing or delivered twice, chats whose
+ * events arrived out of seq order, and the CPU each role used from the first send to the last
+ * arrival — the worker's core-ms per send, side by side with `--endpoints 0` (no webhooks), is what a
+ * delivery costs the worker.
  *
  *   npm run bench:webhooks -- --rate 300 --duration 20 --chats 50 --endpoints 1
  */
@@ -103,6 +105,11 @@ try {
   }
   console.log('done');
 
+  const roleOf = new Map((await system.roles()).map((r) => [r.pid, r.role]));
+  const groupOf = (command: string, pid: number) =>
+    roleOf.get(pid) ?? (pid === process.pid ? 'bench client and receiver' : command.startsWith('redis-server') ? 'redis' : command.startsWith('postgres') ? 'postgres (all clients)' : null);
+  const cpuStart = await cpuSnapshot(groupOf);
+
   // Offered load: `rate` sends a second in 10 ms ticks, round-robin over the chats.
   const total = rate * durationS;
   const statuses = new Map<number, number>();
@@ -129,7 +136,9 @@ try {
   while ((new Set(arrivals.map((a) => `${a.endpoint}:${a.id}`)).size < expected() || [...statuses.values()].reduce((a, b) => a + b, 0) < total) && Date.now() < graceEnd) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const lastAt = Math.max(...arrivals.map((a) => a.at));
+  const cpu = cpuBetween(cpuStart, await cpuSnapshot(groupOf));
+  const cpuSeconds = (Date.now() - startedAt) / 1000;
+  const lastAt = arrivals.length > 0 ? Math.max(...arrivals.map((a) => a.at)) : Date.now();
 
   const unique = new Map<string, (typeof arrivals)[number]>();
   let duplicates = 0;
@@ -158,6 +167,8 @@ try {
     },
     commitToReceiverMs: latency,
     drainAfterSendsMs: lastAt - sendEndedAt,
+    cpuPercent: cpu,
+    workerCoreMsPerSend: Math.round((((cpu.by_process_percent.workers ?? 0) / 100) * cpuSeconds * 1000 / Math.max(1, stored())) * 100) / 100,
   };
   console.log(JSON.stringify(report, null, 2));
 } finally {
