@@ -56,7 +56,7 @@ export async function enqueueWebhooks(deps: WebhookEnqueueDeps, events: readonly
   const queue = deps.queues[deliverWebhookJob.queue];
   await queue.addBulk(jobs.map(({ place, ...job }) => (place && behind.has(place) ? { ...job, opts: { ...job.opts, delay: BEHIND_WAIT_MS } } : job)));
   for (const place of await order.heads([...behind])) {
-    const job = await queue.getJob(place.jobId);
-    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    // Refused unless still delayed (it may have started already).
+    await (await queue.getJob(place.jobId))?.promote().catch(() => undefined);
   }
 }

@@ -60,9 +60,12 @@ export class StreamOrder {
   /** The job id at the head of a place's set, or null when the place is no longer in it (released, or retried by hand). */
   async head(place: StreamPlace): Promise<{ mine: boolean; jobId: string } | null> {
     const key = this.keys.webhookOrder(place.endpointId, place.stream);
-    const [score, first] = await Promise.all([this.redis.zscore(key, memberOf(place)), this.redis.zrange(key, '0', '0')]);
-    if (score === null || first[0] === undefined) return null;
-    return { mine: first[0] === memberOf(place), jobId: jobIdOf(first[0]) };
+    const results = ((await this.redis.pipeline().zscore(key, memberOf(place)).zrange(key, '0', '0').exec()) ?? []) as [Error | null, unknown][];
+    for (const [err] of results) if (err) throw err;
+    const score = results[0]?.[1] ?? null;
+    const head = (results[1]?.[1] as string[] | undefined)?.[0];
+    if (score === null || head === undefined) return null;
+    return { mine: head === memberOf(place), jobId: jobIdOf(head) };
   }
 
   /** Drops an entry whose job is gone or finished (an event enqueued again after it was delivered). */
@@ -76,8 +79,9 @@ export class StreamOrder {
   /** Leaves the set; answers the job id now at its head, if any, so it can start at once. */
   async leave(place: StreamPlace): Promise<string | null> {
     const key = this.keys.webhookOrder(place.endpointId, place.stream);
-    const [, next] = await Promise.all([this.redis.zrem(key, memberOf(place)), this.redis.zrange(key, '0', '0')]);
-    const first = next[0];
+    const results = ((await this.redis.pipeline().zrem(key, memberOf(place)).zrange(key, '0', '0').exec()) ?? []) as [Error | null, unknown][];
+    for (const [err] of results) if (err) throw err;
+    const first = (results[1]?.[1] as string[] | undefined)?.[0];
     return first === undefined ? null : jobIdOf(first);
   }
 }

@@ -134,6 +134,6 @@ async function waitBehind(deps: WorkerDeps, order: StreamOrder, place: StreamPla
 async function wakeNext(deps: WorkerDeps, nextJobId: string | null): Promise<void> {
   if (nextJobId === null) return;
   const next = await deps.queues.webhooks.getJob(nextJobId);
-  // It may be running or about to wait: then it looks at the head again itself.
-  if (next && (await next.isDelayed())) await next.promote().catch(() => undefined);
+  // Refused unless it is delayed: it may be running or about to wait, and then looks at the head again itself.
+  await next?.promote().catch(() => undefined);
 }
