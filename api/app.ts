@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { operatorCredentials } from '../shared/config.ts';
 import { QUEUE_BOARD_PATH, queueBoard } from './admin/queue-board.ts';
+import { webhookAdminRoutes } from './admin/webhooks.routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { apiDocument } from './docs/api-document.ts';
 import { documentCheck, type UndocumentedAnswer } from './docs/document-check.ts';
@@ -47,7 +48,8 @@ export function createApp(
   // Wetty Web at `/` (its routes under /app/, files under /assets/); every other path is the API's.
   app.use(webApp({ dir: options.webAppDir, settings: pageSettings(deps.config) }));
 
-  for (const router of [healthRoutes(deps, isDraining), docsRoutes(document), buildRouter(deps, apiRoutes)]) {
+  const operator = operatorCredentials(deps.config);
+  for (const router of [healthRoutes(deps, isDraining), docsRoutes(document), webhookAdminRoutes(deps, operator), buildRouter(deps, apiRoutes)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WebhookEventType } from './contracts/webhooks.ts';
 
 /**
  * Every setting of every role, read from the environment once at startup.
@@ -58,6 +59,16 @@ const EnvSchema = z.object({
   OUTBOX_RELAY_AFTER_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
   // Test only: a worker SIGKILLs itself right after committing a message whose text contains this.
   FAULT_CRASH_AFTER_COMMIT: z.string().min(8).optional(),
+
+  // Endpoints from configuration (beside those registered through /admin/webhooks): a JSON array of {url, events, secret}.
+  WEBHOOKS: z.string().default('[]').transform((v, ctx) => parseWebhooks(v, ctx)),
+  // Deliver webhooks to loopback and private addresses (tests, or receivers on a private network).
+  WEBHOOK_ALLOW_PRIVATE: flag.default(false),
+  // The before-send hook: asked about each message before it is stored (docs/webhooks.md).
+  MODERATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MODERATION_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  MODERATION_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1000),
+  MODERATION_FAIL: z.enum(['open', 'closed']).default('open'),
 
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/wetty'),
   DATABASE_POOL_MAX: positiveInt.default(10),
@@ -143,6 +154,9 @@ const EnvSchema = z.object({
       if (!e[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when APNS_KEY_FILE is set' });
     }
   }
+  if (e.MODERATION_WEBHOOK_URL !== undefined && e.MODERATION_WEBHOOK_SECRET === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['MODERATION_WEBHOOK_SECRET'], message: 'required when MODERATION_WEBHOOK_URL is set (it signs the hook\'s requests)' });
+  }
   if (e.FAULT_CRASH_AFTER_COMMIT !== undefined && e.NODE_ENV !== 'test') {
     ctx.addIssue({ code: 'custom', path: ['FAULT_CRASH_AFTER_COMMIT'], message: 'fault injection is for NODE_ENV=test only' });
   }
@@ -213,6 +227,10 @@ export function loadConfig(env: Env = process.env) {
       sendBatch: { maxItems: e.SEND_BATCH_MAX, maxWaitMs: e.SEND_BATCH_WAIT_MS },
       relay: { intervalMs: e.OUTBOX_RELAY_INTERVAL_MS, afterMs: e.OUTBOX_RELAY_AFTER_MS },
     },
+    webhooks: { endpoints: e.WEBHOOKS, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE },
+    moderation: e.MODERATION_WEBHOOK_URL === undefined
+      ? null
+      : { url: e.MODERATION_WEBHOOK_URL, secret: e.MODERATION_WEBHOOK_SECRET ?? '', timeoutMs: e.MODERATION_TIMEOUT_MS, failOpen: e.MODERATION_FAIL === 'open' },
     faults: { crashAfterCommit: e.FAULT_CRASH_AFTER_COMMIT ?? null },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
@@ -326,6 +344,30 @@ function parseOrigins(value: string, ctx: z.RefinementCtx): string[] {
     }
   }
   return origins;
+}
+
+const ConfiguredWebhook = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  events: z.array(WebhookEventType).min(1),
+  secret: z.string().min(16, 'at least 16 characters'),
+}).strict();
+export type ConfiguredWebhook = z.infer<typeof ConfiguredWebhook>;
+
+/** `WEBHOOKS`: a JSON array of `{url, events, secret}`, each checked like a registration. */
+function parseWebhooks(value: string, ctx: z.RefinementCtx): ConfiguredWebhook[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not JSON: expected an array of {url, events, secret}' });
+    return [];
+  }
+  const parsed = z.array(ConfiguredWebhook).safeParse(json);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` });
+    return [];
+  }
+  return parsed.data;
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -10,7 +10,7 @@ import type { PushProviders } from '../shared/push/push-providers.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 import type { MessageRow } from '../shared/db/repositories/messages.repository.ts';
 import type { Batcher } from './send/batcher.ts';
-import type { SendRequest } from './send/gate.ts';
+import type { ModeratedSend } from './send/moderation.ts';
 import type { SendOutcome } from './send/send-pipeline.ts';
 
 /** What every processor is handed; built once by `openWorkerDeps` in a composition root. */
@@ -25,7 +25,7 @@ export interface WorkerDeps {
   /** File storage, for removing the objects of abandoned uploads. */
   storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
-  sendBatcher: Batcher<SendRequest, SendOutcome>;
+  sendBatcher: Batcher<ModeratedSend, SendOutcome>;
   /** The push services (Web Push, FCM, APNs) devices are reached through. */
   push: PushProviders;
   log: Logger;

@@ -23,7 +23,7 @@ export async function relayOverdue(deps: WorkerDeps, afterMs: number): Promise<n
     const delivered: string[] = [];
     for (const row of rows) {
       try {
-        await deliverEffects(deps, Effects.parse(row.effects));
+        await deliverEffects(deps, Effects.parse(row.effects), row.id);
         delivered.push(row.id);
       } catch (err) {
         deps.metrics.messages.outboxRelayFailures.inc();

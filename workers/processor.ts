@@ -8,7 +8,8 @@ import type { WorkerDeps } from './deps.ts';
 /** A processor handles one job contract. What it returns becomes the job's return value, of the contract's result type. */
 export interface Processor<C extends JobContract = JobContract> {
   contract: C;
-  handle(data: JobData<C>, deps: WorkerDeps, job: Job): Promise<JobResult<C>>;
+  /** `token` is the job's lock token, for handlers that move their job themselves (to wait). */
+  handle(data: JobData<C>, deps: WorkerDeps, job: Job, token?: string): Promise<JobResult<C>>;
 }
 
 export function defineProcessor<C extends JobContract>(contract: C, handle: Processor<C>['handle']): Processor<C> {
@@ -21,7 +22,7 @@ export function defineProcessor<C extends JobContract>(contract: C, handle: Proc
  */
 export function dispatcherFor(queue: QueueName, processors: readonly Processor[], deps: WorkerDeps) {
   const byName = new Map(processors.filter((p) => p.contract.queue === queue).map((p) => [p.contract.name, p]));
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     const processor = byName.get(job.name);
     if (!processor) throw new UnrecoverableError(`no processor for job "${job.name}" on queue "${queue}"`);
     let data: unknown;
@@ -32,7 +33,7 @@ export function dispatcherFor(queue: QueueName, processors: readonly Processor[]
       throw err;
     }
     try {
-      return await processor.handle(data, deps, job);
+      return await processor.handle(data, deps, job, token);
     } catch (err) {
       if (isDataError(err)) refuseJob(400, 'invalid_input', 'The request holds a value the database cannot store');
       throw err;

@@ -1,7 +1,8 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PushRetryError } from '../shared/push/providers/push-provider.ts';
-import { QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import { deliverWebhookJob, QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import { nextRetryDelay } from '../shared/webhooks/retry.ts';
 import type { WorkerDeps } from './deps.ts';
 import { observeJobs } from './job-metrics.ts';
 import { dispatcherFor, type Processor } from './processor.ts';
@@ -14,7 +15,9 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
       prefix: `${deps.config.redis.prefix}:bull`,
       // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
       concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : deps.config.workers.concurrency,
-      settings: { backoffStrategy: pushBackoff },
+      // Custom backoffs: webhook deliveries retry until 24 h after their event (shared/webhooks/retry.ts);
+      // pushes when the push service says (Retry-After).
+      settings: { backoffStrategy: queue === 'webhooks' ? webhookBackoff : pushBackoff },
     });
     worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
@@ -35,4 +38,10 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
 export function pushBackoff(attemptsMade: number, _type?: string, err?: Error): number {
   if (err instanceof PushRetryError && err.retryAfterMs !== null) return Math.min(err.retryAfterMs, 3600_000);
   return Math.round(Math.random() * Math.min(600_000, 1000 * 2 ** Math.max(0, attemptsMade - 1)));
+}
+
+/** The `webhook` backoff: a delivery's next delay, or -1 once its event's retry window is over. */
+function webhookBackoff(attemptsMade: number, _type?: string, _err?: Error, job?: { data: unknown }): number {
+  const parsed = deliverWebhookJob.schema.safeParse(job?.data);
+  return parsed.success ? nextRetryDelay(attemptsMade, parsed.data.event.created_at) : -1;
 }

@@ -53,7 +53,7 @@ export const chatsRoutes = [
     alsoAnswers: { 202: { description: 'Queued: the worker did not answer within API_JOB_WAIT_MS; the send still runs, and a refusal then arrives as `on_notify send_failed`', response: s.QueuedResponse } },
     errors: {
       400: ['invalid_markdown', 'invalid_reply', 'cannot_forward'],
-      403: ['session_ended', 'not_member', 'not_friends', 'blocked', 'muted', 'muted_all'],
+      403: ['session_ended', 'not_member', 'not_friends', 'blocked', 'muted', 'muted_all', 'message_denied', 'moderation_unavailable'],
       404: ['file_not_found'],
       409: ['client_generated_id_reused'],
       429: ['rate_limited'],

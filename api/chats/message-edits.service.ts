@@ -6,7 +6,7 @@ import { editMessageJob } from '../../shared/queues/contracts.ts';
 import type { ApiDeps } from '../deps.ts';
 import { Reply } from '../http/route.ts';
 import { limitSend } from '../limits/user-limits.ts';
-import { validateMarkdown } from './markdown.ts';
+import { validateMarkdown } from '../../shared/validation/markdown.ts';
 import { runMessageJob } from './run-job.ts';
 
 /**

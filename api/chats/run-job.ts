@@ -42,7 +42,7 @@ export async function runMessageJob<C extends JobContract>(
     // Another request for the same job may have removed it already.
     await deps.queues[contract.queue].remove(jobId).catch(() => undefined);
     const refusal = readRefusal(err.reason);
-    if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message);
+    if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message, refusal.details);
     throw err;
   }
   return { done: true, value: contract.result.parse(value) as JobResult<C> };

@@ -6,7 +6,7 @@ import { sendMessageJob, type JobData } from '../../shared/queues/contracts.ts';
 import type { ApiDeps } from '../deps.ts';
 import { Reply } from '../http/route.ts';
 import { limitSend } from '../limits/user-limits.ts';
-import { validateMarkdown } from './markdown.ts';
+import { validateMarkdown } from '../../shared/validation/markdown.ts';
 import type { SendMessageBody } from './messages.schema.ts';
 import { runMessageJob } from './run-job.ts';
 import type { z } from 'zod';
@@ -20,10 +20,12 @@ const reused = () => conflict('client_generated_id_reused', 'This client_generat
  * Whether a stored message is the one this request describes (forwards carry their source's body).
  * The text is compared as the database stores it, so a first send can never look like a reuse.
  */
-function describes(message: Pick<MessageView, 'chat_id' | 'message' | 'message_type' | 'format' | 'reply_to_id' | 'reply_root_id' | 'forwarded_from'>, data: SendData): boolean {
+function describes(message: Pick<MessageView, 'chat_id' | 'message' | 'message_type' | 'format' | 'reply_to_id' | 'reply_root_id' | 'forwarded_from'>, data: SendData, replaced: boolean): boolean {
   const sameThread = message.chat_id === data.chat_id && message.reply_to_id === data.reply_to_id && message.reply_root_id === data.reply_root_id;
   if (data.forward_from_id !== null) return sameThread && message.forwarded_from === data.forward_from_id;
-  return sameThread && message.forwarded_from === null && message.message === asStored(data.message) && message.message_type === data.message_type && message.format === data.format;
+  // A text the moderation hook replaced is compared by the worker, against the replacement.
+  const sameText = replaced || message.message === asStored(data.message);
+  return sameThread && message.forwarded_from === null && sameText && message.message_type === data.message_type && message.format === data.format;
 }
 
 /**
@@ -53,6 +55,6 @@ export async function sendMessage(deps: ApiDeps, caller: AuthContext, chatId: st
   const answer = await runMessageJob(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
   if (!answer.done) return new Reply(202, { status: 'queued', client_generated_id: body.client_generated_id });
   // Two requests with one client_generated_id share one job: the second must describe the same message.
-  if (!describes(answer.value.message, data)) throw reused();
+  if (!describes(answer.value.message, data, answer.value.replaced === true)) throw reused();
   return new Reply(201, answer.value.message);
 }

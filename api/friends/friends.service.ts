@@ -8,6 +8,7 @@ import { lockFor } from '../../shared/db/locks.ts';
 import type { Db } from '../../shared/db/knex.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../shared/errors.ts';
 import { commitChange, type ChangeSet } from '../../shared/social/change-set.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import type { ApiDeps } from '../deps.ts';
 import { limitFriendRequest } from '../limits/user-limits.ts';
 
@@ -27,6 +28,7 @@ async function befriend(change: ChangeSet, a: string, b: string): Promise<string
   change.touchChat(chat.id);
   change.touchMember(chat.id, a);
   change.touchMember(chat.id, b);
+  change.webhook(webhookEvents.friendAccepted([a, b], chat.id));
   return chat.id;
 }
 

@@ -3,6 +3,7 @@ import type { Db } from '../../shared/db/knex.ts';
 import * as groups from '../../shared/db/repositories/groups.repository.ts';
 import { conflict, forbidden, notFound } from '../../shared/errors.ts';
 import { commitChange } from '../../shared/social/change-set.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import type { ApiDeps } from '../deps.ts';
 import { limitGroupAdditions } from '../limits/user-limits.ts';
 import { loadGroup, requireManager, requireMember, requireOutranks } from './group-access.ts';
@@ -58,6 +59,7 @@ export async function addMembers(deps: ApiDeps, caller: AuthContext, groupId: st
     for (const uid of added) {
       change.touchMember(group.chat_id, uid);
       change.control(uid, '_membership', { chat_id: group.chat_id, member: true });
+      change.webhook(webhookEvents.memberJoined(group, uid, caller.uid));
     }
     await change.notify(added, 'added_to_group', { group_id: group.id, chat_id: group.chat_id, by_uid: caller.uid });
     return {
@@ -80,6 +82,7 @@ export async function applyToJoin(deps: ApiDeps, caller: AuthContext, groupId: s
       await groups.addMembers(change.trx, group, [caller.uid], 'member');
       change.touchMember(group.chat_id, caller.uid);
       change.control(caller.uid, '_membership', { chat_id: group.chat_id, member: true });
+      change.webhook(webhookEvents.memberJoined(group, caller.uid, null));
       return { status: 'joined' as const, chat_id: group.chat_id };
     }
     const pending = await groups.findPendingApplication(change.trx, group.id, caller.uid);
@@ -127,6 +130,7 @@ export async function decideApplication(deps: ApiDeps, caller: AuthContext, grou
     await groups.decideApplication(change.trx, application.id, 'approved', caller.uid);
     change.touchMember(group.chat_id, application.applicant_uid);
     change.control(application.applicant_uid, '_membership', { chat_id: group.chat_id, member: true });
+    change.webhook(webhookEvents.memberJoined(group, application.applicant_uid, caller.uid));
     await change.notify(application.applicant_uid, 'join_approved', { group_id: group.id, chat_id: group.chat_id });
     return { application_id: application.id, status: 'approved' as const };
   });
@@ -150,5 +154,6 @@ export async function removeMember(deps: ApiDeps, caller: AuthContext, groupId: 
     await groups.removeMember(change.trx, group, targetUid);
     change.touchMember(group.chat_id, targetUid);
     change.control(targetUid, '_membership', { chat_id: group.chat_id, member: false });
+    change.webhook(webhookEvents.memberLeft(group, targetUid, caller.uid));
   });
 }

@@ -3,15 +3,17 @@ import { insertGroupChat } from '../../shared/db/repositories/chats.repository.t
 import * as groups from '../../shared/db/repositories/groups.repository.ts';
 import { conflict } from '../../shared/errors.ts';
 import { commitChange } from '../../shared/social/change-set.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import type { ApiDeps } from '../deps.ts';
 import { loadGroup, requireManager, requireOwner, toGroupView } from './group-access.ts';
 
 /** Creates a group and its chat; the creator is its owner and first member. */
 export async function createGroup(deps: ApiDeps, caller: AuthContext, fields: Partial<groups.GroupProfileFields> & { name: string }) {
-  return commitChange(deps, async ({ trx }) => {
+  return commitChange(deps, async ({ trx, webhook }) => {
     const chat = await insertGroupChat(trx);
     const group = await groups.insertGroup(trx, { ...fields, chat_id: chat.id });
     await groups.addMembers(trx, group, [caller.uid], 'owner');
+    webhook(webhookEvents.groupCreated(group, caller.uid));
     return toGroupView(trx, { group: { ...group, member_count: 1 }, actor: await groups.findMember(trx, chat.id, caller.uid) });
   });
 }
@@ -70,5 +72,6 @@ export async function disbandGroup(deps: ApiDeps, caller: AuthContext, groupId: 
       change.control(uid, '_membership', { chat_id: context.group.chat_id, member: false });
     }
     await change.notify(members, 'group_disbanded', { group_id: context.group.id, by_uid: caller.uid });
+    change.webhook(webhookEvents.groupDisbanded(context.group, caller.uid));
   });
 }

@@ -9,6 +9,7 @@ import { AppError, conflict, notFound, tooManyRequests, unauthorized } from '../
 import { hitRateLimit, type RateLimitRule } from '../../shared/redis/rate-limit.ts';
 import type { Effect } from '../../shared/contracts/effects.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import type { ApiDeps } from '../deps.ts';
 import { beginLoginAttempt } from './login-limits.ts';
 import { hashPassword, verifyPassword } from './password.ts';
@@ -34,12 +35,16 @@ export async function register(deps: ApiDeps, input: { username: string; passwor
   if (await users.findUserByUsername(deps.db, input.username)) throw taken();
   const passwordHash = await hashPassword(input.password);
   try {
-    const user = await users.insertUser(deps.db, {
-      uid: randomHex128(),
-      username: input.username,
-      password_hash: passwordHash,
-      secret_key: newUserSecret(),
-      nickname: input.username,
+    const user = await commitWithEffects(deps, async (trx, effects) => {
+      const inserted = await users.insertUser(trx, {
+        uid: randomHex128(),
+        username: input.username,
+        password_hash: passwordHash,
+        secret_key: newUserSecret(),
+        nickname: input.username,
+      });
+      effects.push({ kind: 'webhooks', events: [webhookEvents.userRegistered(inserted.uid, inserted.username)] });
+      return inserted;
     });
     return { uid: user.uid, username: user.username, nickname: user.nickname, created_at: user.created_at.toISOString() };
   } catch (err) {

@@ -7,8 +7,9 @@ import { docComment, schemaToTs, type JsonSchema } from './json-schema-to-ts.ts'
 /** Where the generated route table lives in the SDK's sources. */
 export const routesFile = fileURLToPath(new URL('../src/generated/routes.ts', import.meta.url));
 
-/** Operations that are not part of the product API (HTML pages, the queue board). */
-const skipped = new Set(['GET /docs', 'GET /admin/queues', 'GET /openapi.json']);
+/** Operations that are not part of the product API (HTML pages, the operators' pages under /admin/). */
+const skipped = new Set(['GET /docs', 'GET /openapi.json']);
+const isSkipped = (method: string, path: string) => skipped.has(`${method.toUpperCase()} ${path}`) || path.startsWith('/admin/');
 
 const isSchema = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -26,7 +27,7 @@ export function renderRoutes(document: OpenApiDocument): string {
     for (const [method, operation] of Object.entries(item)) {
       if (!operation) continue;
       const name = `${method.toUpperCase()} ${path}`;
-      if (skipped.has(name)) continue;
+      if (isSkipped(method, path)) continue;
       const parameters = (operation.parameters ?? []).filter(isSchema);
       const group = (where: string) => {
         const list = parameters.filter((p) => p.in === where);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ControlEvent } from './control-events.ts';
+import { RecordedWebhookEvent } from './webhooks.ts';
 
 /**
  * What must follow a committed change, written as data in the change's own transaction (the
@@ -31,6 +32,8 @@ export const Effect = z.discriminatedUnion('kind', [
    * each becomes a delayed job that checks presence and settings when it runs (shared/push/).
    */
   z.object({ kind: z.literal('push'), msg_ids: z.array(id), notification_ids: z.array(id) }),
+  /** Webhook events of the change, enqueued for every endpoint subscribed to them (shared/webhooks/). */
+  z.object({ kind: z.literal('webhooks'), events: z.array(RecordedWebhookEvent).min(1) }),
   /** A BullMQ job (a timer); its fixed id makes a second enqueue a no-op. `run_at` is when it is due. */
   z.object({ kind: z.literal('job'), name: z.string(), data: z.record(z.string(), z.unknown()), job_id: z.string().min(1), run_at: z.iso.datetime().optional() }),
 ]);

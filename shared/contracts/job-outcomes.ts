@@ -11,6 +11,8 @@ export const JobRefusal = z.object({
   status: z.union([z.literal(400), z.literal(403), z.literal(404), z.literal(409)]),
   code: z.string().min(1),
   message: z.string(),
+  /** Extra facts for the client, answered as the error's `details` (a moderation denial's `reason`). */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type JobRefusal = z.infer<typeof JobRefusal>;
 

@@ -16,6 +16,8 @@ import { enqueue, type Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { Config } from '../config.ts';
 import { schedulePushesFor } from '../push/schedule-pushes.ts';
+import type { WebhookConfig } from '../webhooks/endpoints.ts';
+import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.ts';
 
 export interface EffectDeps {
   db: Db;
@@ -23,19 +25,19 @@ export interface EffectDeps {
   keys: RedisKeys;
   queues: Queues;
   userState: UserState;
-  config: Pick<Config, 'push'>;
+  config: Pick<Config, 'push'> & WebhookConfig;
 }
 
 /**
- * Carries out a change's effects, in order. Each is safe to repeat (the relay repeats a row whose
+ * Carries out a change's effects (recorded in outbox row `outboxId`), in order. Each is safe to repeat (the relay repeats a row whose
  * delivery stopped halfway). Rows the effect points at may be gone by now (a disbanded group, a
  * deleted session): there is then nothing to deliver, which is not an error.
  */
-export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[]): Promise<void> {
-  for (const effect of effects) await deliverEffect(deps, effect);
+export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[], outboxId: string): Promise<void> {
+  for (const effect of effects) await deliverEffect(deps, effect, outboxId);
 }
 
-async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
+async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string): Promise<void> {
   switch (effect.kind) {
     case 'invalidate':
       return invalidate(deps.redis, effect.keys);
@@ -62,6 +64,8 @@ async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
     }
     case 'push':
       return schedulePushesFor({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, effect.msg_ids, effect.notification_ids);
+    case 'webhooks':
+      return enqueueWebhooks(deps, effect.events, outboxId);
     case 'job': {
       const contract = timerJobByName(effect.name);
       const delay = effect.run_at ? Math.max(0, Date.parse(effect.run_at) - Date.now()) : 0;

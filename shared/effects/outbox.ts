@@ -28,7 +28,7 @@ export async function recordEffects(trx: Knex.Transaction, effects: readonly Eff
 export async function deliverCommitted(deps: OutboxDeps, recorded: RecordedEffects | null): Promise<boolean> {
   if (!recorded) return true;
   try {
-    await deliverEffects(deps, recorded.effects);
+    await deliverEffects(deps, recorded.effects, recorded.outboxId);
   } catch (err) {
     deps.log.warn({ err: errorText(err), outboxId: recorded.outboxId }, 'effects not delivered after commit; the relay will deliver them');
     return false;

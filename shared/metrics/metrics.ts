@@ -5,6 +5,7 @@ import { messageMetrics } from './message.metrics.ts';
 import { pushMetrics } from './push.metrics.ts';
 import { queueMetrics } from './queue.metrics.ts';
 import { realtimeMetrics } from './realtime.metrics.ts';
+import { webhookMetrics } from './webhook.metrics.ts';
 
 export type MetricsRole = 'api' | 'workers' | 'realtime';
 
@@ -31,6 +32,7 @@ export function createMetrics(role: MetricsRole, options: MetricsOptions = {}) {
     messages: messageMetrics(registry),
     realtime: realtimeMetrics(registry),
     push: pushMetrics(registry),
+    webhooks: webhookMetrics(registry),
   };
 }
 

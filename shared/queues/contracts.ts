@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { Fid, NumericId } from '../validation/ids.ts';
 import { MessageObject, Reaction } from '../contracts/messages.ts';
+import { WebhookEvent } from '../contracts/webhooks.ts';
 
 /**
  * Every BullMQ job the product runs: its queue, its name and the schema of its data, declared once.
  * Producers parse data before enqueueing and processors parse it again before acting, so a job
  * written by an older or buggy producer fails loudly instead of half-working.
  */
-export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media', 'push'] as const;
+export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media', 'push', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -61,7 +62,8 @@ export const sendMessageJob = defineJob(
     remind_at: z.iso.datetime().nullable(),
     accepted_at: z.iso.datetime(),
   }),
-  z.object({ status: z.enum(['created', 'existing']), message: MessageObject }),
+  // `replaced`: the moderation hook replaced the text sent; the message holds its replacement.
+  z.object({ status: z.enum(['created', 'existing']), message: MessageObject, replaced: z.literal(true).optional() }),
 );
 
 export const recallMessageJob = defineJob(
@@ -119,6 +121,23 @@ export const pushNotificationJob = defineJob('push', 'push-notification', z.obje
 
 /** Sends one push to one device; retried with backoff (and the push service's `Retry-After`). */
 export const pushDeliverJob = defineJob('push', 'push-deliver', z.object({ subscription_id: id, uid, payload: z.record(z.string(), z.unknown()) }));
+
+/**
+ * Delivers one event to one endpoint (shared/webhooks/). Its job id is derived from (endpoint,
+ * event id), so enqueueing an event twice is one job. `order` places it in its stream: the outbox
+ * row that recorded it and its position there.
+ */
+export const deliverWebhookJob = defineJob(
+  'webhooks',
+  'deliver-webhook',
+  z.object({
+    endpoint_id: z.string().min(1),
+    event: WebhookEvent,
+    stream: z.string().min(1).nullable(),
+    order: z.object({ outbox_id: id, position: z.number().int().min(0) }),
+  }),
+  z.object({ status: z.enum(['delivered', 'endpoint_gone']), answered: z.number().int().optional() }),
+);
 
 export type JobData<C extends JobContract> = z.infer<C['schema']>;
 export type JobResult<C extends JobContract> = z.infer<C['result']>;

@@ -19,6 +19,11 @@ export function redisKeys(prefix: string) {
     pushedSeq: (uid: string, chatId: string) => `${prefix}:push-seq:${uid}:${chatId}`,
     /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
     sessionChanges: `${prefix}:session-changes`,
+    /**
+     * Sorted set of the webhook deliveries of one ordering stream (a chat) to one endpoint not yet
+     * done, scored by their outbox row: the lowest is the only one that may be delivered.
+     */
+    webhookOrder: (endpointId: string, stream: string) => `${prefix}:webhook-order:${endpointId}:${stream}`,
     /** One key per unordered pair of users. */
     pairFacts: (a: string, b: string) => (a < b ? `${prefix}:access:pair:${a}:${b}` : `${prefix}:access:pair:${b}:${a}`),
   };

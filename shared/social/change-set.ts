@@ -12,6 +12,8 @@ import type { Logger } from '../logger.ts';
 import type { JobContract, JobData } from '../queues/contracts.ts';
 import type { Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import type { RecordedWebhookEvent } from '../contracts/webhooks.ts';
+import type { WebhookConfig } from '../webhooks/endpoints.ts';
 
 export interface ChangeDeps {
   db: Db;
@@ -20,7 +22,7 @@ export interface ChangeDeps {
   queues: Queues;
   userState: UserState;
   log: Logger;
-  config: Pick<Config, 'push'>;
+  config: Pick<Config, 'push'> & WebhookConfig;
 }
 
 /** What a social-graph change records while its transaction runs. */
@@ -37,6 +39,8 @@ export interface ChangeSet {
   touchMember(chatId: string, uid: string): void;
   /** Tells the realtime nodes holding `uid`'s sockets about this change, once it commits. */
   control<E extends ControlEventName>(uid: string, event: E, data: ControlEventData<E>): void;
+  /** A webhook event (shared/webhooks/events.ts), enqueued for its endpoints once the transaction commits. */
+  webhook(event: RecordedWebhookEvent): void;
   /** A timer to start once the transaction commits; `jobId` makes starting it twice harmless. */
   afterCommit<C extends JobContract>(contract: C, data: JobData<C>, options: { delay?: number; jobId: string }): void;
 }
@@ -53,6 +57,7 @@ export async function commitChange<T>(deps: ChangeDeps, work: (change: ChangeSet
   const staleKeys = new Set<string>();
   const notificationIds: string[] = [];
   const later: Effect[] = [];
+  const webhookEvents: RecordedWebhookEvent[] = [];
 
   const { result, recorded } = await deps.db.transaction(async (trx) => {
     const change: ChangeSet = {
@@ -70,6 +75,7 @@ export async function commitChange<T>(deps: ChangeDeps, work: (change: ChangeSet
         const runAt = options.delay ? { run_at: new Date(Date.now() + options.delay).toISOString() } : {};
         later.push({ kind: 'job', name: contract.name, data: jobData, job_id: options.jobId, ...runAt });
       },
+      webhook: (event) => webhookEvents.push(event),
       control: (uid, event, data) => later.push({ kind: 'control', uid, control: { event, data } as ControlEvent }),
     };
     const result = await work(change);
@@ -78,6 +84,7 @@ export async function commitChange<T>(deps: ChangeDeps, work: (change: ChangeSet
       ...later,
       ...(notificationIds.length > 0 ? [{ kind: 'notifications' as const, ids: notificationIds }] : []),
       ...(notificationIds.length > 0 ? [{ kind: 'push' as const, msg_ids: [], notification_ids: notificationIds }] : []),
+      ...(webhookEvents.length > 0 ? [{ kind: 'webhooks' as const, events: webhookEvents }] : []),
     ];
     return { result, recorded: await recordEffects(trx, effects) };
   });

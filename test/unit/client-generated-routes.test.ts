@@ -14,7 +14,7 @@ describe('client SDK: the generated route table', () => {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const method of Object.keys(item)) {
         const name = `${method.toUpperCase()} ${path}`;
-        if (['GET /docs', 'GET /admin/queues', 'GET /openapi.json'].includes(name)) continue;
+        if (['GET /docs', 'GET /openapi.json'].includes(name) || path.startsWith('/admin/')) continue;
         expect(text, name).to.include(JSON.stringify(name));
       }
     }

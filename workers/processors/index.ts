@@ -1,4 +1,5 @@
 import type { Processor } from '../processor.ts';
+import { deliverWebhookProcessor } from './deliver-webhook.processor.ts';
 import { editMessageProcessor } from './edit-message.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
 import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
@@ -26,4 +27,5 @@ export const processors = [
   pushChatProcessor,
   pushNotificationProcessor,
   pushDeliverProcessor,
+  deliverWebhookProcessor,
 ] as readonly Processor[];

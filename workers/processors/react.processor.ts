@@ -3,6 +3,7 @@ import { noteJobDone } from '../../shared/db/repositories/job-receipts.repositor
 import { lockChatForChange, recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { reactJob } from '../../shared/queues/contracts.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 
 /**
@@ -32,7 +33,10 @@ export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) 
         chatId: message.chat_id, kind: 'reaction', messageId: message.id, actorUid: data.uid,
         data: { msg_id: message.id, seq: Number(message.seq), uid: data.uid, emoji: data.emoji, action: data.action === 'add' ? 'added' : 'removed', reactions },
       });
-      effects.push({ kind: 'change', chat_id: change.chatId, cursor: change.cursor });
+      effects.push(
+        { kind: 'change', chat_id: change.chatId, cursor: change.cursor },
+        { kind: 'webhooks', events: [webhookEvents.reactionChanged(message, data.uid, data.emoji, data.action === 'add' ? 'added' : 'removed')] },
+      );
     }
     return reactions;
   });

@@ -4,6 +4,7 @@ import { deleteEdits } from '../../shared/db/repositories/message-edits.reposito
 import { deletePin } from '../../shared/db/repositories/pins.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { recallMessageJob } from '../../shared/queues/contracts.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 
 /**
@@ -31,7 +32,7 @@ export const recallMessageProcessor = defineProcessor(recallMessageJob, async (d
     if (!(await recallMessage(trx, message.id))) return;
     await deleteEdits(trx, message.id);
     const recall = await recordChange(trx, { chatId: message.chat_id, kind: 'recall', messageId: message.id, actorUid: message.sender_uid, data: { msg_id: message.id, seq: Number(message.seq) } });
-    effects.push({ kind: 'change', chat_id: recall.chatId, cursor: recall.cursor });
+    effects.push({ kind: 'change', chat_id: recall.chatId, cursor: recall.cursor }, { kind: 'webhooks', events: [webhookEvents.messageRecalled(message, data.uid)] });
     // A recalled message is unpinned too.
     const pin = await deletePin(trx, message.chat_id, message.id);
     if (pin) {

@@ -11,6 +11,7 @@ import { insertNotifications, type NotificationRow } from '../../shared/db/repos
 import { asStored } from '../../shared/validation/text.ts';
 import type { Effect } from '../../shared/contracts/effects.ts';
 import { recordEffects, type RecordedEffects } from '../../shared/effects/outbox.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import type { WorkerDeps } from '../deps.ts';
 
 export type PersistOutcome =
@@ -23,7 +24,7 @@ export interface PersistResult {
   created: MessageRow[];
   /** Mentions of the new messages, and the notices given (each stored once per request). */
   notifications: NotificationRow[];
-  /** Their pushes, recorded in the same transaction: delivered after commit, by this worker or the relay. */
+  /** Their pushes and webhook events, recorded in the same transaction: delivered after commit, by this worker or the relay. */
   outbox: RecordedEffects | null;
 }
 
@@ -111,6 +112,7 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
     ...(inserted.length + notifications.length > 0
       ? [{ kind: 'push' as const, msg_ids: inserted.map((r) => r.id), notification_ids: notifications.map((n) => n.id) }]
       : []),
+    ...(inserted.length > 0 ? [{ kind: 'webhooks' as const, events: inserted.map((row) => webhookEvents.messageCreated(row)) }] : []),
   ];
   const outbox = await recordEffects(trx, effects);
 

@@ -1,10 +1,12 @@
 import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '../../shared/db/repositories/messages.repository.ts';
 import { deleteOutbox } from '../../shared/db/repositories/outbox.repository.ts';
 import { publishMessages } from '../../shared/delivery/publish-messages.ts';
+import { deliverEffects } from '../../shared/effects/deliver-effects.ts';
 import { errorText } from '../../shared/effects/outbox.ts';
 import { schedulePushes } from '../../shared/push/schedule-pushes.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
+import type { ModeratedSend } from './moderation.ts';
 import { persistMessages, type Notice, type PersistOutcome, type PersistResult } from './persist.ts';
 
 export type SendOutcome =
@@ -15,22 +17,27 @@ export type SendOutcome =
   | { kind: 'failed'; error: unknown };
 
 /**
- * The send path, for a batch of jobs taken together:
+ * The send path, for a batch of jobs taken together (each job asked the moderation hook on its own
+ * before joining the batch: workers/send/moderation.ts):
  *   1. gate    — may each sender still say this, here? (user state service)
  *   2. persist — one transaction: gapless per-chat seqs, idempotent on (sender, client_generated_id),
  *                and an outbox row naming what to push, so the push survives any crash after commit
  *   3. publish — push to every device that may see each message, schedule the offline pushes of its
- *                recipients (shared/push/), then mark the outbox row done;
+ *                recipients (shared/push/), enqueue its webhook events, then mark the outbox row done;
  *                if this fails or the worker dies first, the relay (workers/outbox-relay.ts) pushes it
  * A refusal reaches the sender as the job's failure (the api's 403) and as an `on_notify` send_failed,
  * for clients whose request had already been answered 202 — stored once per request, however often
  * its job runs. A message that cannot be gated or stored fails alone; the rest of its batch goes on.
  */
-export async function sendBatch(deps: WorkerDeps, requests: readonly SendRequest[]): Promise<SendOutcome[]> {
+export async function sendBatch(deps: WorkerDeps, requests: readonly ModeratedSend[]): Promise<SendOutcome[]> {
   const t0 = performance.now();
   // 1. gate
   const live = await liveSessions(deps, requests);
-  const gated = await Promise.allSettled(requests.map((r) => gateSend(deps, r, live.has(`${r.sender_uid}:${r.client_key}`))));
+  const gated = await Promise.allSettled(requests.map(async (r): Promise<GateResult> => {
+    const result = await gateSend(deps, r, live.has(`${r.sender_uid}:${r.client_key}`));
+    // The moderation hook's denial comes after the gate's own refusals.
+    return result.ok && r.denied ? { ok: false, refusal: r.denied } : result;
+  }));
   const notices = refusalNotices(deps, requests, gated);
 
   const t1 = performance.now();
@@ -124,6 +131,8 @@ async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promis
   try {
     await publishMessages(deps, persisted.created, persisted.notifications);
     await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, persisted.created, persisted.notifications);
+    const { outboxId, effects } = persisted.outbox;
+    await deliverEffects(deps, effects.filter((e) => e.kind === 'webhooks'), outboxId);
     await deleteOutbox(deps.db, [persisted.outbox.outboxId]);
   } catch (err) {
     deps.log.warn({ err: errorText(err), outboxId: persisted.outbox.outboxId }, 'stored messages not pushed after commit; the relay will push them');

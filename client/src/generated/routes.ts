@@ -1070,7 +1070,7 @@ export interface RouteTable {
       edited_at: string | null;
       edit_count: number;
     };
-    errorCode: "blocked" | "cannot_forward" | "client_generated_id_reused" | "file_not_found" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_reply" | "muted" | "muted_all" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "session_ended" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "blocked" | "cannot_forward" | "client_generated_id_reused" | "file_not_found" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_reply" | "message_denied" | "moderation_unavailable" | "muted" | "muted_all" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "session_ended" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** My push settings for the chat */
   "GET /chats/{chat_id}/settings": {

@@ -45,3 +45,9 @@ export async function outboxBacklog(db: Db): Promise<{ rows: number; oldestSecon
     .first<{ rows: string; oldest: number | null }>(db.raw('count(*) as rows'), db.raw('extract(epoch from now() - min(created_at))::float8 as oldest'));
   return { rows: Number(row?.rows ?? 0), oldestSeconds: row?.oldest ?? 0 };
 }
+
+/** The id of the oldest row still undelivered (its effects may not have been carried out yet), or null when none is. */
+export async function oldestOutboxId(db: Db): Promise<string | null> {
+  const row = await db('outbox').min<{ min: string | null }>('id as min').first();
+  return row?.min ?? null;
+}

@@ -1,5 +1,5 @@
 import { Parser, type Node } from 'commonmark';
-import { badRequest } from '../../shared/errors.ts';
+import { badRequest } from '../errors.ts';
 
 const LIMITS = { nodes: 2000, depth: 16 };
 const SAFE_LINK = /^(https?:|mailto:)/i;
