@@ -63,7 +63,7 @@ async function jobStages(prefix: string) {
 const opsBase = 20_000 + Math.floor(Math.random() * 10_000);
 const system = await startBenchSystem({
   PUSH_DELAY_MS: String(delayMs),
-  WEBPUSH_ALLOW_HTTP: 'true',
+  WEBPUSH_ALLOW_LOCAL: 'true',
   API_PORT: process.env.API_PORT ?? String(await freePort()),
   WS_PORT: process.env.WS_PORT ?? String(await freePort()),
   API_OPS_PORT: String(await freePort()),

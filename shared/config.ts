@@ -131,7 +131,7 @@ const EnvSchema = z.object({
   VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, base64url (87 characters)').optional(),
   VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, base64url (43 characters)').optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'a mailto: or https: URL').default('mailto:push@wetty.invalid'),
-  WEBPUSH_ALLOW_HTTP: flag.default(false),
+  WEBPUSH_ALLOW_LOCAL: flag.default(false),
   FCM_ENDPOINT: z.url({ protocol: /^https?$/ }).default('https://fcm.googleapis.com'),
   FCM_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
   FCM_TOKEN_URI: z.url({ protocol: /^https?$/ }).optional(),
@@ -280,7 +280,7 @@ export function loadConfig(env: Env = process.env) {
       webPush: {
         keys: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
         subject: e.VAPID_SUBJECT,
-        allowHttp: e.WEBPUSH_ALLOW_HTTP,
+        allowLocal: e.WEBPUSH_ALLOW_LOCAL,
       },
       fcm: e.FCM_SERVICE_ACCOUNT_FILE ? { endpoint: e.FCM_ENDPOINT, serviceAccountFile: e.FCM_SERVICE_ACCOUNT_FILE, tokenUri: e.FCM_TOKEN_URI ?? null } : null,
       apns:

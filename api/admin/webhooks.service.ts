@@ -5,7 +5,7 @@ import { deleteWebhookEndpoint, insertWebhookEndpoint } from '../../shared/db/re
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.ts';
 import { allEndpoints, findEndpoint, type WebhookEndpoint } from '../../shared/webhooks/endpoints.ts';
 import { postSigned } from '../../shared/webhooks/post-signed.ts';
-import { assertPublicUrl, PrivateAddressError } from '../../shared/webhooks/safe-address.ts';
+import { assertPublicUrl, PrivateAddressError } from '../../shared/http/safe-address.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { RegisterWebhookBody } from './webhooks.schema.ts';
 

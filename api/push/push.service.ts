@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { hostOf, isPublicAddress } from '../../shared/http/safe-address.ts';
 import type { AuthContext } from '../../shared/auth/authenticate.ts';
 import {
   deletePushSubscription,
@@ -17,8 +19,14 @@ export async function subscribe(deps: ApiDeps, caller: AuthContext, body: Subscr
   const settings = deps.config.push;
   if (!providerConfigured(settings, body.kind)) throw conflict('provider_not_configured', `${body.kind} pushes are not configured on this server`);
   if (body.kind === 'webpush') {
-    if (new URL(body.endpoint).protocol !== 'https:' && !settings.webPush.allowHttp) {
+    const endpoint = new URL(body.endpoint);
+    if (!settings.webPush.allowLocal && endpoint.protocol !== 'https:') {
       throw badRequest('invalid_input', 'Invalid input', [{ field: 'endpoint', message: 'a push service endpoint must be https' }]);
+    }
+    // Names are checked when the workers connect (they may resolve anywhere); an address is judged now.
+    const host = hostOf(endpoint);
+    if (!settings.webPush.allowLocal && (isIP(host) ? !isPublicAddress(host) : host === 'localhost' || host.endsWith('.localhost'))) {
+      throw badRequest('invalid_input', 'Invalid input', [{ field: 'endpoint', message: 'a push service on a public address' }]);
     }
     await deps.vapidKeys();
   }

@@ -25,7 +25,7 @@ export function createPushProviders(config: Config['push'], db: Db): PushProvide
   const vapidKeys = vapidKeySource(db, config.webPush.keys);
   const made = new Map<PushKind, PushProvider>();
   const make = (kind: PushKind): PushProvider => {
-    if (kind === 'webpush') return webPushProvider({ vapidKeys, subject: config.webPush.subject });
+    if (kind === 'webpush') return webPushProvider({ vapidKeys, subject: config.webPush.subject, allowLocal: config.webPush.allowLocal });
     if (kind === 'fcm' && config.fcm) return fcmProvider({ ...config.fcm, http2 });
     if (kind === 'apns' && config.apns) return apnsProvider({ ...config.apns, http2 });
     throw new ProviderNotConfiguredError(`${kind} pushes are not configured`);

@@ -26,7 +26,7 @@ describe('a worker killed between commit and push (real processes)', function ()
     webPush = await startWebPushService();
     system = await startSystem({
       PUSH_DELAY_MS: '300',
-      WEBPUSH_ALLOW_HTTP: 'true',
+      WEBPUSH_ALLOW_LOCAL: 'true',
       SUPERVISOR_WORKERS: '1',
       FAULT_CRASH_AFTER_COMMIT: MARKER,
       API_JOB_WAIT_MS: '1500',

@@ -41,7 +41,7 @@ describe('offline push (real processes, local push services)', function () {
     system = await startSystem({
       LOG_LEVEL: 'warn',
       PUSH_DELAY_MS: String(PUSH_DELAY_MS),
-      WEBPUSH_ALLOW_HTTP: 'true',
+      WEBPUSH_ALLOW_LOCAL: 'true',
       FCM_SERVICE_ACCOUNT_FILE: join(dir, 'fcm.json'),
       FCM_ENDPOINT: fcm.endpoint,
       APNS_HOST: apns.url,
@@ -303,7 +303,7 @@ describe('offline push without previews (PUSH_PREVIEWS=false, real processes)', 
   before(async () => {
     webPush = await startWebPushService();
     // A longer delay, so both messages are surely stored before their one push is composed.
-    system = await startSystem({ LOG_LEVEL: 'warn', PUSH_DELAY_MS: '1500', PUSH_PREVIEWS: 'false', WEBPUSH_ALLOW_HTTP: 'true' });
+    system = await startSystem({ LOG_LEVEL: 'warn', PUSH_DELAY_MS: '1500', PUSH_PREVIEWS: 'false', WEBPUSH_ALLOW_LOCAL: 'true' });
   });
   after(async () => {
     await system?.stop();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isPublicAddress } from '../../shared/webhooks/safe-address.ts';
+import { isPublicAddress } from '../../shared/http/safe-address.ts';
 
 describe('webhook addresses: only public unicast ones are delivered to', () => {
   it('accepts public IPv4 and IPv6 addresses', () => {

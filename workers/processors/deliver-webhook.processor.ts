@@ -5,7 +5,7 @@ import { deliverWebhookJob, type JobData } from '../../shared/queues/contracts.t
 import { findEndpoint } from '../../shared/webhooks/endpoints.ts';
 import { postSigned } from '../../shared/webhooks/post-signed.ts';
 import { nextRetryDelay } from '../../shared/webhooks/retry.ts';
-import { PrivateAddressError } from '../../shared/webhooks/safe-address.ts';
+import { PrivateAddressError } from '../../shared/http/safe-address.ts';
 import { BEHIND_WAIT_MS, StreamOrder, type StreamPlace } from '../../shared/webhooks/stream-order.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { defineProcessor } from '../processor.ts';

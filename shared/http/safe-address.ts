@@ -24,7 +24,7 @@ export function isPublicAddress(address: string): boolean {
 
 export class PrivateAddressError extends Error {
   constructor(readonly host: string, readonly address: string) {
-    super(`${host} resolves to ${address}, a loopback or private address (set WEBHOOK_ALLOW_PRIVATE=true to allow it)`);
+    super(`${host} resolves to ${address}, a loopback or private address`);
     this.name = 'PrivateAddressError';
   }
 }
