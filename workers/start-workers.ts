@@ -1,18 +1,23 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import { partitionCount, physicalQueues, queueLayout } from '../shared/queues/layout.ts';
 import type { WorkerDeps } from './deps.ts';
 import { observeJobs } from './job-metrics.ts';
 import { dispatcherFor, type Processor } from './processor.ts';
 
-/** Starts one BullMQ Worker per queue; BullMQ derives each worker's blocking connection from `connection`. */
+/**
+ * Starts one BullMQ Worker per physical queue (every partition of a partitioned one); BullMQ derives
+ * each worker's blocking connection from `connection`.
+ */
 export function startWorkers(deps: WorkerDeps, processors: readonly Processor[], connection: Redis) {
-  const workers = QUEUE_NAMES.map((queue) => {
-    const worker = new Worker(queue, dispatcherFor(queue, processors, deps), {
+  const layout = queueLayout(deps.config.redis);
+  const workers = physicalQueues(layout).map(({ name, queue, prefix }) => {
+    const worker = new Worker(name, dispatcherFor(queue, processors, deps), {
       connection,
-      prefix: `${deps.config.redis.prefix}:bull`,
+      prefix,
       // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
-      concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : deps.config.workers.concurrency,
+      // A partitioned queue's partitions share the queue's concurrency.
+      concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : Math.ceil(deps.config.workers.concurrency / partitionCount(layout, queue)),
     });
     worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
