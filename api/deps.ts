@@ -4,6 +4,7 @@ import { createUserState, type UserState } from '../shared/access/user-state.ts'
 import { AuthCache } from '../shared/auth/auth-cache.ts';
 import type { Config } from '../shared/config.ts';
 import { createDb, type Db } from '../shared/db/knex.ts';
+import { createReadRouting, type ReadRouting } from '../shared/db/read-routing.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics, type Metrics, type MetricsOptions } from '../shared/metrics/metrics.ts';
 import { allQueues, closeQueues, createQueues, type Queues } from '../shared/queues/producer.ts';
@@ -16,7 +17,10 @@ import type { FileStorage } from '../shared/storage/storage.ts';
 /** What the api's routes and services are handed. */
 export interface ApiDeps {
   config: Config;
+  /** The primary: every write, and every read that must see the latest state. */
   db: Db;
+  /** Reads that tolerate replica lag (history, chat lists, search): `reads.readDb(uid)` picks the database. */
+  reads: ReadRouting;
   redis: Redis;
   keys: RedisKeys;
   queues: Queues;
@@ -49,6 +53,7 @@ export async function openApiDeps(
   const redis = createRedis(config.redis, 'command', log);
   await waitForRedis(redis);
   const keys = redisKeys(config.redis.prefix);
+  const reads = createReadRouting({ primary: db, config: config.dbRead, redis, keyOf: keys.readYourWrites, log });
   const layout = queueLayout(config.redis);
   const queues = createQueues(redis, layout);
   const subscriber = createRedis(config.redis, 'subscriber', log);
@@ -78,6 +83,7 @@ export async function openApiDeps(
   return {
     config,
     db,
+    reads,
     redis,
     keys,
     queues,
@@ -91,7 +97,7 @@ export async function openApiDeps(
     close: async () => {
       await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);
-      await Promise.allSettled([db.destroy(), redis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);
+      await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);
     },
   };
 }

@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
     presenceExpiry: `${prefix}:{presence}:expiry`,
     /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
     sessionChanges: `${prefix}:session-changes`,
+    /** The primary's WAL position after a user's latest write (shared/db/read-routing.ts). */
+    readYourWrites: (uid: string) => `${prefix}:rw-lsn:${uid}`,
     /** One key per unordered pair of users. */
     pairFacts: (a: string, b: string) => (a < b ? `${prefix}:access:pair:{${a}:${b}}` : `${prefix}:access:pair:{${b}:${a}}`),
   };
