@@ -61,6 +61,26 @@ export function createReadRouting(options: { primary: Db; config: Config['dbRead
     return lsn;
   }
 
+  // The primary's WAL position, asked by a query that starts after the call: every write noted while
+  // one query runs shares the next one, so a busy api asks once per round trip, not once per write.
+  let running: Promise<unknown> = Promise.resolve();
+  let queued: Promise<string> | null = null;
+  function positionAfterNow(): Promise<string> {
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        const query = primary.raw<{ rows: { lsn: string }[] }>('select pg_current_wal_lsn()::text as lsn').then(({ rows }) => {
+          const lsn = rows[0]?.lsn;
+          if (!lsn) throw new Error('the primary answered no WAL position');
+          return lsn;
+        });
+        running = query;
+        return query;
+      });
+    return queued;
+  }
+
   return {
     counts,
     readDb: async (uid) => {
@@ -82,9 +102,8 @@ export function createReadRouting(options: { primary: Db; config: Config['dbRead
       return primary;
     },
     noteWrite: async (uid) => {
-      const { rows } = await primary.raw<{ rows: { lsn: string }[] }>('select pg_current_wal_lsn()::text as lsn');
-      const lsn = rows[0]?.lsn;
-      if (lsn) await redis.set(keyOf(uid), lsn, 'PX', config.readYourWritesMs);
+      const lsn = await positionAfterNow();
+      await redis.set(keyOf(uid), lsn, 'PX', config.readYourWritesMs);
     },
     close: () => replica.destroy(),
   };
