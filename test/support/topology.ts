@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -29,15 +30,31 @@ export interface RedisClusterTopology {
   stop(): Promise<void>;
 }
 
+/**
+ * Ports for cluster nodes: each node also listens on its port + 10000 (the cluster bus), so both must
+ * be free, and below the ephemeral range (32768+) where outgoing connections could take them.
+ */
+async function clusterPorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = 20_000 + Math.floor(Math.random() * 2700);
+    const taken = ports.flatMap((p) => [p, p + 10_000]);
+    if (taken.includes(port) || taken.includes(port + 10_000)) continue;
+    if ((await isFree(port)) && (await isFree(port + 10_000))) ports.push(port);
+  }
+  return ports;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 export async function startRedisCluster(): Promise<RedisClusterTopology> {
   const dir = await mkdtemp(path.join(tmpdir(), 'wetty-cluster-'));
-  const ports: number[] = [];
-  while (ports.length < 6) {
-    const port = await freePort();
-    // The cluster bus listens on port + 10000: no node's port may be another's bus port.
-    const taken = ports.flatMap((p) => [p, p + 10_000, p - 10_000]);
-    if (!taken.includes(port) && port + 10_000 < 65_536) ports.push(port);
-  }
+  const ports = await clusterPorts(6);
   const children: ChildProcess[] = [];
   for (const port of ports) {
     const nodeDir = path.join(dir, String(port));
