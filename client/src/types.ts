@@ -100,6 +100,10 @@ export interface ClientEvents {
   message: Message;
   recall: ServerFrames['on_recall'];
   reaction: ServerFrames['on_reaction'];
+  /** A message was edited (after that message, like recall and reaction). */
+  edit: ServerFrames['on_edit'];
+  /** A message was pinned or unpinned. */
+  pin: ServerFrames['on_pin'];
   read: ServerFrames['on_read'];
   typing: ServerFrames['on_typing'];
   presence: ServerFrames['on_presence'];
