@@ -13,6 +13,7 @@ import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys, type RedisKeys } from '../shared/redis/keys.ts';
 import { openStorage } from '../shared/storage/create-storage.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
+import { vapidKeySource, type VapidKeys } from '../shared/push/vapid-keys.ts';
 
 /** What the api's routes and services are handed. */
 export interface ApiDeps {
@@ -35,6 +36,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Where file bytes live (`FILE_STORAGE`). */
   storage: FileStorage;
+  /** The VAPID key pair browsers subscribe with (made on first use when none is configured). */
+  vapidKeys: () => Promise<VapidKeys>;
 }
 
 /**
@@ -94,6 +97,7 @@ export async function openApiDeps(
     log,
     metrics: createMetrics('api', metricsOptions),
     storage,
+    vapidKeys: vapidKeySource(db, config.push.webPush.keys),
     close: async () => {
       await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);

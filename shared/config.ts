@@ -122,10 +122,34 @@ const EnvSchema = z.object({
   S3_SECRET_KEY: z.string().min(1).optional(),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name').default('wetty-files'),
   S3_REGION: z.string().min(1).default('us-east-1'),
+
+  // Pushes to devices of users with no live socket (docs/api.md, "Push").
+  PUSH_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  PUSH_PREVIEWS: flag.default(true),
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a P-256 public key, base64url (87 characters)').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a P-256 private key, base64url (43 characters)').optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'a mailto: or https: URL').default('mailto:push@wetty.invalid'),
+  WEBPUSH_ALLOW_HTTP: flag.default(false),
+  FCM_ENDPOINT: z.url({ protocol: /^https?$/ }).default('https://fcm.googleapis.com'),
+  FCM_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+  FCM_TOKEN_URI: z.url({ protocol: /^https?$/ }).optional(),
+  APNS_HOST: z.url({ protocol: /^https?$/ }).default('https://api.push.apple.com'),
+  APNS_KEY_FILE: z.string().min(1).optional(),
+  APNS_KEY_ID: z.string().regex(/^[A-Z0-9]{10}$/, '10 characters A-Z 0-9').optional(),
+  APNS_TEAM_ID: z.string().regex(/^[A-Z0-9]{10}$/, '10 characters A-Z 0-9').optional(),
+  APNS_TOPIC: z.string().min(1).optional(),
 }).superRefine((e, ctx) => {
   if (e.FILE_STORAGE === 's3') {
     for (const name of ['S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
       if (!e[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when FILE_STORAGE=s3' });
+    }
+  }
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [e.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'], message: 'VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together' });
+  }
+  if (e.APNS_KEY_FILE !== undefined) {
+    for (const name of ['APNS_KEY_ID', 'APNS_TEAM_ID', 'APNS_TOPIC'] as const) {
+      if (!e[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'required when APNS_KEY_FILE is set' });
     }
   }
   if (e.FAULT_CRASH_AFTER_COMMIT !== undefined && e.NODE_ENV !== 'test') {
@@ -246,6 +270,20 @@ export function loadConfig(env: Env = process.env) {
       groupAdditions: { max: e.GROUP_ADDITIONS_PER_HOUR, windowSeconds: 3600 },
       uploads: { max: e.UPLOADS_PER_HOUR, windowSeconds: 3600 },
       uploadBytes: { max: e.UPLOAD_BYTES_PER_HOUR, windowSeconds: 3600 },
+    },
+    push: {
+      delayMs: e.PUSH_DELAY_MS,
+      previews: e.PUSH_PREVIEWS,
+      webPush: {
+        keys: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
+        subject: e.VAPID_SUBJECT,
+        allowHttp: e.WEBPUSH_ALLOW_HTTP,
+      },
+      fcm: e.FCM_SERVICE_ACCOUNT_FILE ? { endpoint: e.FCM_ENDPOINT, serviceAccountFile: e.FCM_SERVICE_ACCOUNT_FILE, tokenUri: e.FCM_TOKEN_URI ?? null } : null,
+      apns:
+        e.APNS_KEY_FILE && e.APNS_KEY_ID && e.APNS_TEAM_ID && e.APNS_TOPIC
+          ? { host: e.APNS_HOST, keyFile: e.APNS_KEY_FILE, keyId: e.APNS_KEY_ID, teamId: e.APNS_TEAM_ID, topic: e.APNS_TOPIC }
+          : null,
     },
     supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES, readyTimeoutMs: e.SUPERVISOR_READY_TIMEOUT_SECONDS * 1000 },
   });

@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics/metrics.ts';
 import type { RedisKeys } from '../shared/redis/keys.ts';
 import type { Queues } from '../shared/queues/producer.ts';
+import type { PushProviders } from '../shared/push/push-providers.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 import type { MessageRow } from '../shared/db/repositories/messages.repository.ts';
 import type { Batcher } from './send/batcher.ts';
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
   sendBatcher: Batcher<SendRequest, SendOutcome>;
+  /** The push services (Web Push, FCM, APNs) devices are reached through. */
+  push: PushProviders;
   log: Logger;
   metrics: Metrics;
   /** Fault injection for tests only (see `FAULT_CRASH_AFTER_COMMIT`); never set in production. */

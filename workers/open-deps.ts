@@ -3,6 +3,7 @@ import type { Config } from '../shared/config.ts';
 import { createDb } from '../shared/db/knex.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics, type MetricsOptions } from '../shared/metrics/metrics.ts';
+import { createPushProviders } from '../shared/push/push-providers.ts';
 import { allQueues, closeQueues, createQueues } from '../shared/queues/producer.ts';
 import { queueLayout } from '../shared/queues/layout.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
@@ -32,6 +33,7 @@ export async function openWorkerDeps(
   const queues = createQueues(redis, queueLayout(config.redis));
   // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
   for (const queue of allQueues(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
+  const push = createPushProviders(config.push, db);
   const deps: WorkerDeps & { close(): Promise<void> } = {
     config,
     db,
@@ -41,10 +43,12 @@ export async function openWorkerDeps(
     userState: createUserState({ db, redis, keys }),
     storage,
     sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
+    push,
     log,
     metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: allQueues(queues) }),
     close: async () => {
       await closeQueues(queues);
+      push.close();
       await Promise.allSettled([db.destroy(), redis.quit()]);
     },
   };

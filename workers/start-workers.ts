@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { PushRetryError } from '../shared/push/providers/push-provider.ts';
 import { partitionCount, physicalQueues, queueLayout } from '../shared/queues/layout.ts';
 import type { WorkerDeps } from './deps.ts';
 import { observeJobs } from './job-metrics.ts';
@@ -18,6 +19,7 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
       // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
       // A partitioned queue's partitions share the queue's concurrency.
       concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : Math.ceil(deps.config.workers.concurrency / partitionCount(layout, queue)),
+      settings: { backoffStrategy: pushBackoff },
     });
     worker.on('failed', (job, err) => deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
     worker.on('error', (err) => deps.log.error({ queue, err: err.message }, 'worker error'));
@@ -29,4 +31,13 @@ export function startWorkers(deps: WorkerDeps, processors: readonly Processor[],
     /** Stops taking jobs and waits for the ones in progress to finish; unstarted jobs stay queued for the next worker. */
     close: () => Promise.all(workers.map((w) => w.close())).then(() => undefined),
   };
+}
+
+/**
+ * The `push` backoff: when a push service said when to come back (`Retry-After`), then; else
+ * exponential from 1 s with full jitter, at most 10 minutes.
+ */
+export function pushBackoff(attemptsMade: number, _type?: string, err?: Error): number {
+  if (err instanceof PushRetryError && err.retryAfterMs !== null) return Math.min(err.retryAfterMs, 3600_000);
+  return Math.round(Math.random() * Math.min(600_000, 1000 * 2 ** Math.max(0, attemptsMade - 1)));
 }

@@ -1,6 +1,8 @@
 import { route } from '../http/route.ts';
 import { getChanges } from './chat-changes.service.ts';
 import * as reads from './chat-reads.service.ts';
+import { ChatSettingsBody, ChatSettingsResponse } from './chat-settings.schema.ts';
+import * as settings from './chat-settings.service.ts';
 import { openDirectChat } from './direct-chat.service.ts';
 import * as actions from './message-actions.service.ts';
 import { editMessage, getEdits } from './message-edits.service.ts';
@@ -12,7 +14,7 @@ import { sendMessage } from './send-message.service.ts';
 
 const tag = 'chats';
 
-/** `/chats/...`: sending and editing (through the workers), reading, search, read state, recall, reactions, pins and the change feed. */
+/** `/chats/...`: sending and editing (through the workers), reading, search, read state, push settings, recall, reactions, pins and the change feed. */
 export const chatsRoutes = [
   route({
     method: 'get', path: '/chats', tag, auth: true, summary: 'My chats, most recently active first',
@@ -57,6 +59,16 @@ export const chatsRoutes = [
       429: ['rate_limited'],
     },
     handle: (deps, { auth, params, body }) => sendMessage(deps, auth, params.chat_id, body),
+  }),
+  route({
+    method: 'get', path: '/chats/:chat_id/settings', tag, auth: true, summary: 'My push settings for the chat',
+    params: s.ChatParams, response: ChatSettingsResponse,
+    handle: (deps, { auth, params }) => settings.getChatSettings(deps, auth, params.chat_id),
+  }),
+  route({
+    method: 'put', path: '/chats/:chat_id/settings', tag, auth: true, summary: 'Set which pushes of the chat I get (all, mentions, none) and mute them until a time',
+    params: s.ChatParams, body: ChatSettingsBody, response: ChatSettingsResponse,
+    handle: (deps, { auth, params, body }) => settings.putChatSettings(deps, auth, params.chat_id, body),
   }),
   route({
     method: 'post', path: '/chats/:chat_id/read', tag, auth: true, summary: 'Mark the chat read up to a seq',

@@ -11,6 +11,7 @@ import { chatsResource } from './resources/chats.resource.ts';
 import { filesResource } from './resources/files.resource.ts';
 import { friendsResource } from './resources/friends.resource.ts';
 import { groupsResource } from './resources/groups.resource.ts';
+import { pushResource } from './resources/push.resource.ts';
 import type { Requester } from './resources/requester.ts';
 import { notificationsResource, usersResource } from './resources/users.resource.ts';
 import { HttpClient, buildPath } from './rest/http-client.ts';
@@ -45,6 +46,7 @@ export class WettyClient {
   readonly chats: ReturnType<typeof chatsResource>;
   readonly files: ReturnType<typeof filesResource>;
   readonly notifications: ReturnType<typeof notificationsResource>;
+  readonly push: ReturnType<typeof pushResource>;
 
   protected readonly events = new Emitter<ClientEvents>();
   protected readonly http: HttpClient;
@@ -69,6 +71,7 @@ export class WettyClient {
     this.friends = friendsResource(request);
     this.groups = groupsResource(request);
     this.notifications = notificationsResource(request);
+    this.push = pushResource(request);
     this.files = filesResource({ request, url: (p) => this.http.url(p), token: () => this.sessions.session?.token, fetch: fetchImpl });
     this.chats = chatsResource(request, {
       send: (chatId, body) => this.outbox.send(chatId, body),

@@ -26,6 +26,11 @@ export const Effect = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('change'), chat_id: id, cursor: z.number().int().min(1) }),
   /** `on_read` to the reader's devices and a direct chat's peer. */
   z.object({ kind: z.literal('read'), uid, chat_id: id, seq: z.number().int() }),
+  /**
+   * Pushes to the devices of the recipients of stored messages and notifications, who may be offline:
+   * each becomes a delayed job that checks presence and settings when it runs (shared/push/).
+   */
+  z.object({ kind: z.literal('push'), msg_ids: z.array(id), notification_ids: z.array(id) }),
   /** A BullMQ job (a timer); its fixed id makes a second enqueue a no-op. `run_at` is when it is due. */
   z.object({ kind: z.literal('job'), name: z.string(), data: z.record(z.string(), z.unknown()), job_id: z.string().min(1), run_at: z.iso.datetime().optional() }),
 ]);

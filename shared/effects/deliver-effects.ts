@@ -14,6 +14,8 @@ import { publishMessages } from '../delivery/publish-messages.ts';
 import { timerJobByName } from '../queues/contracts.ts';
 import { enqueue, type Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import type { Config } from '../config.ts';
+import { schedulePushesFor } from '../push/schedule-pushes.ts';
 
 export interface EffectDeps {
   db: Db;
@@ -21,6 +23,7 @@ export interface EffectDeps {
   keys: RedisKeys;
   queues: Queues;
   userState: UserState;
+  config: Pick<Config, 'push'>;
 }
 
 /**
@@ -57,6 +60,8 @@ async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
       const frame = encodeFrame('on_read', { chat_id: effect.chat_id, uid: effect.uid, seq: effect.seq });
       return publishAll(deps.redis, deps.keys, [effect.uid, ...(peer ? [peer] : [])].map((uid) => ({ uid, frame })));
     }
+    case 'push':
+      return schedulePushesFor({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, effect.msg_ids, effect.notification_ids);
     case 'job': {
       const contract = timerJobByName(effect.name);
       const delay = effect.run_at ? Math.max(0, Date.parse(effect.run_at) - Date.now()) : 0;

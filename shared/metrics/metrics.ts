@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { httpMetrics } from './http.metrics.ts';
 import { messageMetrics } from './message.metrics.ts';
+import { pushMetrics } from './push.metrics.ts';
 import { queueMetrics } from './queue.metrics.ts';
 import { realtimeMetrics } from './realtime.metrics.ts';
 
@@ -29,6 +30,7 @@ export function createMetrics(role: MetricsRole, options: MetricsOptions = {}) {
     queues: queueMetrics(registry, options.queueDepthOf),
     messages: messageMetrics(registry),
     realtime: realtimeMetrics(registry),
+    push: pushMetrics(registry),
   };
 }
 

@@ -7,7 +7,7 @@ import { MessageObject, Reaction } from '../contracts/messages.ts';
  * Producers parse data before enqueueing and processors parse it again before acting, so a job
  * written by an older or buggy producer fails loudly instead of half-working.
  */
-export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media'] as const;
+export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media', 'push'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -106,6 +106,19 @@ export const makeThumbnailsJob = defineJob(
   z.object({ fid: Fid }),
   z.object({ state: z.enum(['ready', 'failed', 'skipped']) }),
 );
+
+/**
+ * After `PUSH_DELAY_MS`: if the user is still offline, one push per device of the messages of a chat
+ * they have neither read nor been pushed. Its job id names (user, chat, window of `PUSH_DELAY_MS`), so
+ * later messages of the window join the pending job instead of adding pushes.
+ */
+export const pushChatJob = defineJob('push', 'push-chat', z.object({ uid, chat_id: id }));
+
+/** After `PUSH_DELAY_MS`: if the user is still offline, a push of one stored notification to each device. */
+export const pushNotificationJob = defineJob('push', 'push-notification', z.object({ uid, notification_id: id }));
+
+/** Sends one push to one device; retried with backoff (and the push service's `Retry-After`). */
+export const pushDeliverJob = defineJob('push', 'push-deliver', z.object({ subscription_id: id, uid, payload: z.record(z.string(), z.unknown()) }));
 
 export type JobData<C extends JobContract> = z.infer<C['schema']>;
 export type JobResult<C extends JobContract> = z.infer<C['result']>;

@@ -44,6 +44,12 @@ export function allQueues(queues: Queues): Queue[] {
   return Object.values(queues).filter((queue): queue is Queue => queue !== undefined);
 }
 
+/** Adds many jobs of one contract in one round trip (fixed job ids still make repeats no-ops). */
+export async function enqueueBulk<C extends JobContract>(queues: Queues, contract: C, jobs: readonly { data: JobData<C>; options: JobsOptions }[]) {
+  if (jobs.length === 0) return [];
+  return queues[contract.queue].addBulk(jobs.map((job) => ({ name: contract.name, data: contract.schema.parse(job.data) as JobData<C>, opts: job.options })));
+}
+
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(allQueues(queues).map((queue) => queue.close()));
 }

@@ -22,6 +22,8 @@ export function redisKeys(prefix: string) {
     userSockets: (uid: string) => `${prefix}:sockets:${uid}`,
     /** Sorted set of users scored by their latest presence expiry: what the nodes sweep. */
     presenceExpiry: `${prefix}:{presence}:expiry`,
+    /** The highest seq of a chat already pushed to a user's devices, so the next push counts only newer messages. */
+    pushedSeq: (uid: string, chatId: string) => `${prefix}:push-seq:${uid}:${chatId}`,
     /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
     sessionChanges: `${prefix}:session-changes`,
     /** The primary's WAL position after a user's latest write (shared/db/read-routing.ts). */

@@ -4,6 +4,7 @@ import type { UserState } from '../access/user-state.ts';
 import type { ControlEvent, ControlEventData, ControlEventName } from '../contracts/control-events.ts';
 import type { Effect } from '../contracts/effects.ts';
 import type { NotificationData, NotificationType } from '../contracts/notifications.ts';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/knex.ts';
 import { insertNotifications } from '../db/repositories/notifications.repository.ts';
 import { deliverCommitted, recordEffects } from '../effects/outbox.ts';
@@ -19,6 +20,7 @@ export interface ChangeDeps {
   queues: Queues;
   userState: UserState;
   log: Logger;
+  config: Pick<Config, 'push'>;
 }
 
 /** What a social-graph change records while its transaction runs. */
@@ -75,6 +77,7 @@ export async function commitChange<T>(deps: ChangeDeps, work: (change: ChangeSet
       ...(staleKeys.size > 0 ? [{ kind: 'invalidate' as const, keys: [...staleKeys] }] : []),
       ...later,
       ...(notificationIds.length > 0 ? [{ kind: 'notifications' as const, ids: notificationIds }] : []),
+      ...(notificationIds.length > 0 ? [{ kind: 'push' as const, msg_ids: [], notification_ids: notificationIds }] : []),
     ];
     return { result, recorded: await recordEffects(trx, effects) };
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { createDb, type Db } from '../../shared/db/knex.ts';
+import { browserSubscription, startWebPushService, type LocalService } from '../support/push-services.ts';
 import { befriend } from '../support/social.ts';
 import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
 import { signUp } from '../support/users.ts';
@@ -18,10 +19,14 @@ describe('a worker killed between commit and push (real processes)', function ()
   this.timeout(90_000);
   let system: RunningSystem;
   let db: Db;
+  let webPush: LocalService;
   const sockets: WsConnection[] = [];
 
   before(async () => {
+    webPush = await startWebPushService();
     system = await startSystem({
+      PUSH_DELAY_MS: '300',
+      WEBPUSH_ALLOW_HTTP: 'true',
       SUPERVISOR_WORKERS: '1',
       FAULT_CRASH_AFTER_COMMIT: MARKER,
       API_JOB_WAIT_MS: '1500',
@@ -37,6 +42,7 @@ describe('a worker killed between commit and push (real processes)', function ()
   after(async () => {
     await db?.destroy();
     await system?.stop();
+    await webPush?.close();
   });
 
   it('the message is pushed live exactly once to every device after the worker restarts', async () => {
@@ -58,5 +64,26 @@ describe('a worker killed between commit and push (real processes)', function ()
     await waitFor(async () => Number((await db('outbox').count<{ n: string }[]>('* as n'))[0]?.n) === 0, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const ws of sockets) expect(ws.events(isIt)).to.have.length(1);
+  });
+
+  it('the offline push of the message is not lost either: the relay schedules it', async () => {
+    const [a, b] = [await signUp(system.http, { stem: 'crash' }), await signUp(system.http, { stem: 'crash' })];
+    const chatId = await befriend(system.http, a, b);
+    const browser = browserSubscription(`${webPush.url}/push/${randomBytes(8).toString('hex')}`);
+    const subscribed = await system.http.post('/users/push/subscriptions', { token: b.token, json: { kind: 'webpush', endpoint: browser.endpoint, keys: browser.keys } });
+    expect(subscribed.status).to.equal(201);
+    const restartsBefore = system.output().split('restarting').length;
+
+    const text = `${MARKER} ${randomBytes(4).toString('hex')}`;
+    const res = await system.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: `c-${randomBytes(6).toString('hex')}`, message_type: 'text', message: text } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    await waitFor(() => system.output().split('restarting').length > restartsBefore, 20_000);
+
+    const path = new URL(browser.endpoint).pathname;
+    await waitFor(() => webPush.received.some((r) => r.path === path), 30_000);
+    const payload = browser.decrypt(webPush.received.find((r) => r.path === path)!.body);
+    expect(payload).to.deep.include({ type: 'messages', chat_id: chatId, count: 1, preview: text });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(webPush.received.filter((r) => r.path === path)).to.have.length(1);
   });
 });

@@ -15,6 +15,7 @@ const DEFINED = [
   'wetty_gate_refusals_total', 'wetty_send_to_persist_seconds', 'wetty_persist_to_push_seconds',
   'wetty_realtime_sockets_connected', 'wetty_realtime_messages_pushed_total', 'wetty_realtime_slow_sockets_dropped_total', 'wetty_realtime_resyncs_total',
   'wetty_realtime_sockets_limited_total',
+  'wetty_device_pushes_total', 'wetty_pushes_skipped_total',
 ];
 
 describe('metrics: /metrics on every role\'s ops port (real processes)', function () {

@@ -3,6 +3,9 @@ import { editMessageProcessor } from './edit-message.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
 import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
+import { pushChatProcessor } from './push-chat.processor.ts';
+import { pushDeliverProcessor } from './push-deliver.processor.ts';
+import { pushNotificationProcessor } from './push-notification.processor.ts';
 import { reactProcessor } from './react.processor.ts';
 import { recallMessageProcessor } from './recall-message.processor.ts';
 import { reminderProcessor } from './reminder.processor.ts';
@@ -20,4 +23,7 @@ export const processors = [
   reminderProcessor,
   sweepUploadsProcessor,
   makeThumbnailsProcessor,
+  pushChatProcessor,
+  pushNotificationProcessor,
+  pushDeliverProcessor,
 ] as readonly Processor[];

@@ -108,6 +108,9 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
   const effects: Effect[] = [
     ...(inserted.length > 0 ? [{ kind: 'messages' as const, msg_ids: inserted.map((r) => r.id) }] : []),
     ...(notifications.length > 0 ? [{ kind: 'notifications' as const, ids: notifications.map((n) => n.id) }] : []),
+    ...(inserted.length + notifications.length > 0
+      ? [{ kind: 'push' as const, msg_ids: inserted.map((r) => r.id), notification_ids: notifications.map((n) => n.id) }]
+      : []),
   ];
   const outbox = await recordEffects(trx, effects);
 

@@ -2,6 +2,7 @@ import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '
 import { deleteOutbox } from '../../shared/db/repositories/outbox.repository.ts';
 import { publishMessages } from '../../shared/delivery/publish-messages.ts';
 import { errorText } from '../../shared/effects/outbox.ts';
+import { schedulePushes } from '../../shared/push/schedule-pushes.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
 import { persistMessages, type Notice, type PersistOutcome, type PersistResult } from './persist.ts';
@@ -18,7 +19,8 @@ export type SendOutcome =
  *   1. gate    — may each sender still say this, here? (user state service)
  *   2. persist — one transaction: gapless per-chat seqs, idempotent on (sender, client_generated_id),
  *                and an outbox row naming what to push, so the push survives any crash after commit
- *   3. publish — push to every device that may see each message, then mark the outbox row done;
+ *   3. publish — push to every device that may see each message, schedule the offline pushes of its
+ *                recipients (shared/push/), then mark the outbox row done;
  *                if this fails or the worker dies first, the relay (workers/outbox-relay.ts) pushes it
  * A refusal reaches the sender as the job's failure (the api's 403) and as an `on_notify` send_failed,
  * for clients whose request had already been answered 202 — stored once per request, however often
@@ -121,6 +123,7 @@ async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promis
   deps.hooks?.afterSendCommit?.(persisted.created);
   try {
     await publishMessages(deps, persisted.created, persisted.notifications);
+    await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, persisted.created, persisted.notifications);
     await deleteOutbox(deps.db, [persisted.outbox.outboxId]);
   } catch (err) {
     deps.log.warn({ err: errorText(err), outboxId: persisted.outbox.outboxId }, 'stored messages not pushed after commit; the relay will push them');

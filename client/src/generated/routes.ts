@@ -244,6 +244,75 @@ export interface RouteTable {
     };
     errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
+  /** Register this session's device for pushes (Web Push, FCM or APNs) */
+  "POST /users/push/subscriptions": {
+    auth: true;
+    params: undefined;
+    query: undefined;
+    body: {
+      kind: "webpush";
+      endpoint: string;
+      keys: {
+        p256dh: string;
+        auth: string;
+      };
+      expirationTime?: number | null;
+    } | {
+      kind: "fcm";
+      token: string;
+    } | {
+      kind: "apns";
+      token: string;
+    };
+    status: 201;
+    response: {
+      id: string;
+    };
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "origin_not_allowed" | "payload_too_large" | "provider_not_configured" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** List this user's push devices */
+  "GET /users/push/subscriptions": {
+    auth: true;
+    params: undefined;
+    query: undefined;
+    body: undefined;
+    status: 200;
+    response: {
+      subscriptions: Array<{
+        id: string;
+        kind: "webpush" | "fcm" | "apns";
+        endpoint: string | null;
+        token: string | null;
+        created_at: string;
+        current: boolean;
+      }>;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Remove one of this user's push devices */
+  "DELETE /users/push/subscriptions/{id}": {
+    auth: true;
+    params: {
+      id: string;
+    };
+    query: undefined;
+    body: undefined;
+    status: 204;
+    response: undefined;
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** The VAPID public key for a browser's pushManager.subscribe */
+  "GET /users/push/vapid_public_key": {
+    auth: true;
+    params: undefined;
+    query: undefined;
+    body: undefined;
+    status: 200;
+    response: {
+      public_key: string;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
   /** Ask someone to be friends (accepted at once when they allow anyone) */
   "POST /friend/apply": {
     auth: true;
@@ -1002,6 +1071,41 @@ export interface RouteTable {
       edit_count: number;
     };
     errorCode: "blocked" | "cannot_forward" | "client_generated_id_reused" | "file_not_found" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_reply" | "muted" | "muted_all" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "session_ended" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** My push settings for the chat */
+  "GET /chats/{chat_id}/settings": {
+    auth: true;
+    params: {
+      chat_id: string;
+    };
+    query: undefined;
+    body: undefined;
+    status: 200;
+    response: {
+      chat_id: string;
+      notifications: "all" | "mentions" | "none";
+      muted_until: string | null;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Set which pushes of the chat I get (all, mentions, none) and mute them until a time */
+  "PUT /chats/{chat_id}/settings": {
+    auth: true;
+    params: {
+      chat_id: string;
+    };
+    query: undefined;
+    body: {
+      notifications: "all" | "mentions" | "none";
+      muted_until?: string | null;
+    };
+    status: 200;
+    response: {
+      chat_id: string;
+      notifications: "all" | "mentions" | "none";
+      muted_until: string | null;
+    };
+    errorCode: "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "not_found" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Mark the chat read up to a seq */
   "POST /chats/{chat_id}/read": {

@@ -67,6 +67,11 @@ export function chatsResource(request: Requester, hooks: ChatsHooks) {
     changes: (chatId: string, since: number, max?: number) =>
       request('GET', '/chats/{chat_id}/changes', { params: { chat_id: chatId }, query: { since, ...(max === undefined ? {} : { max }) } }),
     markRead: (chatId: string, seq: number) => request('POST', '/chats/{chat_id}/read', { params: { chat_id: chatId }, body: { seq } as BodyOf<'POST /chats/{chat_id}/read'> }),
+    /** Your push settings for the chat. */
+    settings: (chatId: string) => request('GET', '/chats/{chat_id}/settings', { params: { chat_id: chatId } }),
+    /** Which pushes of the chat you get (`all`, `mentions`, `none`), and a mute until a time. */
+    updateSettings: (chatId: string, settings: BodyOf<'PUT /chats/{chat_id}/settings'>) =>
+      request('PUT', '/chats/{chat_id}/settings', { params: { chat_id: chatId }, body: settings }),
     /** Tells the chat you are typing (over the socket; dropped when not connected). */
     typing: (chatId: string) => hooks.typing(chatId),
   };
