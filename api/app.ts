@@ -12,6 +12,7 @@ import { errorHandler, logLateError } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { httpMetrics } from './http/http-metrics.ts';
 import { jsonBody } from './http/json-body.ts';
+import { readYourWrites } from './http/read-your-writes.ts';
 import { requestLog } from './http/request-log.ts';
 import { buildRouter } from './http/route.ts';
 import { apiRoutes } from './routes.ts';
@@ -45,6 +46,7 @@ export function createApp(
   // The board parses its own bodies, so it comes before the JSON body middleware.
   app.use(queueBoard(deps.queues, operatorCredentials(deps.config)));
   app.use(jsonBody(deps.config.api.jsonLimitBytes, isStreamingPath));
+  app.use(readYourWrites(deps.reads, deps.log));
   // Wetty Web at `/` (its routes under /app/, files under /assets/); every other path is the API's.
   app.use(webApp({ dir: options.webAppDir, settings: pageSettings(deps.config) }));
 

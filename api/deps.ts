@@ -4,9 +4,11 @@ import { createUserState, type UserState } from '../shared/access/user-state.ts'
 import { AuthCache } from '../shared/auth/auth-cache.ts';
 import type { Config } from '../shared/config.ts';
 import { createDb, type Db } from '../shared/db/knex.ts';
+import { createReadRouting, type ReadRouting } from '../shared/db/read-routing.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics, type Metrics, type MetricsOptions } from '../shared/metrics/metrics.ts';
-import { closeQueues, createQueues, type Queues } from '../shared/queues/producer.ts';
+import { allQueues, closeQueues, createQueues, type Queues } from '../shared/queues/producer.ts';
+import { physicalQueues, queueLayout } from '../shared/queues/layout.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys, type RedisKeys } from '../shared/redis/keys.ts';
 import { openStorage } from '../shared/storage/create-storage.ts';
@@ -16,12 +18,15 @@ import { vapidKeySource, type VapidKeys } from '../shared/push/vapid-keys.ts';
 /** What the api's routes and services are handed. */
 export interface ApiDeps {
   config: Config;
+  /** The primary: every write, and every read that must see the latest state. */
   db: Db;
+  /** Reads that tolerate replica lag (history, chat lists, search): `reads.readDb(uid)` picks the database. */
+  reads: ReadRouting;
   redis: Redis;
   keys: RedisKeys;
   queues: Queues;
-  /** Completions of `messages` jobs, so a request can wait for the worker's answer. */
-  messageEvents: QueueEvents;
+  /** Completions of `messages` jobs by physical queue (one per partition), so a request can wait for the worker's answer. */
+  messageEvents: ReadonlyMap<string, QueueEvents>;
   /** Completions of `media` jobs, so a thumbnail request can wait for one being made. */
   mediaEvents: QueueEvents;
   userState: UserState;
@@ -48,30 +53,40 @@ export async function openApiDeps(
   const { storage: given, ...metricsOptions } = options;
   const storage = await openStorage(config.files, given);
   const db = createDb(config.db);
-  const redis = createRedis(config.redis.url, 'command', log);
+  const redis = createRedis(config.redis, 'command', log);
   await waitForRedis(redis);
   const keys = redisKeys(config.redis.prefix);
-  const queues = createQueues(redis, config.redis.prefix);
-  const eventsConnection = createRedis(config.redis.url, 'worker', log);
-  const subscriber = createRedis(config.redis.url, 'subscriber', log);
+  const reads = createReadRouting({ primary: db, config: config.dbRead, redis, keyOf: keys.readYourWrites, log });
+  const layout = queueLayout(config.redis);
+  const queues = createQueues(redis, layout);
+  const subscriber = createRedis(config.redis, 'subscriber', log);
   const authCache = new AuthCache(db, keys.sessionChanges);
   await authCache.listen(subscriber, log);
-  const messageEvents = new QueueEvents('messages', { connection: eventsConnection, prefix: `${config.redis.prefix}:bull` });
-  await messageEvents.waitUntilReady();
-  const mediaEventsConnection = createRedis(config.redis.url, 'worker', log);
-  const mediaEvents = new QueueEvents('media', { connection: mediaEventsConnection, prefix: `${config.redis.prefix}:bull` });
-  await mediaEvents.waitUntilReady();
-  mediaEvents.setMaxListeners(0);
-  // Every request waiting on a job listens here and on its queue: thousands at once is normal.
-  messageEvents.setMaxListeners(0);
-  for (const queue of Object.values(queues)) queue.setMaxListeners(0);
+  // Each QueueEvents blocks on its own connection.
+  const eventConnections: Redis[] = [];
+  const openEvents = async (name: string, prefix: string) => {
+    const connection = createRedis(config.redis, 'worker', log);
+    eventConnections.push(connection);
+    const events = new QueueEvents(name, { connection, prefix });
+    await events.waitUntilReady();
+    // Every request waiting on a job listens here: thousands at once is normal.
+    events.setMaxListeners(0);
+    return events;
+  };
+  const messageEvents = new Map<string, QueueEvents>();
+  for (const { name, queue, prefix } of physicalQueues(layout)) if (queue === 'messages') messageEvents.set(name, await openEvents(name, prefix));
+  const media = physicalQueues(layout).find((q) => q.queue === 'media');
+  if (!media) throw new Error('no media queue');
+  const mediaEvents = await openEvents(media.name, media.prefix);
+  for (const queue of allQueues(queues)) queue.setMaxListeners(0);
   // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
   const onQueueError = (err: Error) => log.debug({ err: err.message }, 'queue connection error');
-  for (const queue of Object.values(queues)) queue.on('error', onQueueError);
-  messageEvents.on('error', onQueueError);
+  for (const queue of allQueues(queues)) queue.on('error', onQueueError);
+  for (const events of [...messageEvents.values(), mediaEvents]) events.on('error', onQueueError);
   return {
     config,
     db,
+    reads,
     redis,
     keys,
     queues,
@@ -84,10 +99,9 @@ export async function openApiDeps(
     storage,
     vapidKeys: vapidKeySource(db, config.push.webPush.keys),
     close: async () => {
-      await messageEvents.close();
-      await mediaEvents.close();
+      await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);
-      await Promise.allSettled([db.destroy(), redis.quit(), eventsConnection.quit(), mediaEventsConnection.quit(), subscriber.quit()]);
+      await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);
     },
   };
 }

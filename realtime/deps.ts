@@ -24,8 +24,8 @@ export interface RealtimeDeps {
 /** Opens a node's connections. Called by a composition root (`realtime/main.ts`, or a test) only. */
 export async function openRealtimeDeps(config: Config, log: Logger, metricsOptions: MetricsOptions = {}): Promise<RealtimeDeps & { close(): Promise<void> }> {
   const db = createDb(config.db);
-  const redis = createRedis(config.redis.url, 'command', log);
-  const subscriber = createRedis(config.redis.url, 'subscriber', log);
+  const redis = createRedis(config.redis, 'command', log);
+  const subscriber = createRedis(config.redis, 'subscriber', log);
   await Promise.all([waitForRedis(redis), waitForRedis(subscriber)]);
   const keys = redisKeys(config.redis.prefix);
   return {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimitRule } from '../shared/redis/rate-limit.ts';
+import { execPerSlot } from '../shared/redis/slots.ts';
 import type { RedisKeys } from '../shared/redis/keys.ts';
 import type { RealtimeDeps } from './deps.ts';
 
@@ -105,12 +106,10 @@ export class SocketLimits<S extends object> {
     const expiry = this.now() + this.ttlMs;
     const byUser = new Map<string, string[]>();
     for (const { uid, member } of this.entries.values()) byUser.set(uid, [...(byUser.get(uid) ?? []), member]);
-    const pipeline = this.redis.pipeline();
-    for (const [uid, members] of byUser) {
+    await execPerSlot(this.redis, [...byUser], ([uid]) => this.keys.userSockets(uid), (pipeline, [uid, members]) => {
       const key = this.keys.userSockets(uid);
       pipeline.zadd(key, ...members.flatMap((m) => [expiry, m])).pexpire(key, this.ttlMs * 2);
-    }
-    await pipeline.exec();
+    });
   }
 
   /** Refreshes on a timer until `stop`; `onError` hears a failed refresh (the next one tries again). */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
+import * as pubsub from '../shared/redis/pubsub.ts';
 
 /**
  * The node's Redis subscriptions, on one dedicated connection: a channel is subscribed while at
@@ -11,7 +12,6 @@ export class Subscriptions {
   /** Channels whose subscribe failed: retried until they succeed or no socket needs them. */
   private readonly failed = new Set<string>();
   private retry: NodeJS.Timeout | null = null;
-  private everReady = false;
 
   constructor(
     private readonly subscriber: Redis,
@@ -20,18 +20,14 @@ export class Subscriptions {
     private readonly onResubscribed: () => void,
     private readonly retryMs = 1000,
   ) {
-    // The connection is usually ready before the node is built: its next 'ready' is a reconnection.
-    this.everReady = subscriber.status === 'ready';
-    subscriber.on('message', onMessage);
+    pubsub.onChannelMessage(subscriber, onMessage);
     subscriber.on('ready', () => {
       if (this.failed.size > 0 && !this.retry) this.retry = setTimeout(() => this.retryFailedLogged(), 0);
-      if (!this.everReady) {
-        this.everReady = true;
-        return;
-      }
-      // ioredis re-subscribes by itself (autoResubscribe); what was published meanwhile is lost.
+    });
+    // ioredis re-subscribes by itself; what was published meanwhile is lost.
+    pubsub.onResubscribed(subscriber, () => {
       log.warn({ channels: this.counts.size }, 'redis subscription restored; telling clients to resync');
-      onResubscribed();
+      this.onResubscribed();
     });
   }
 
@@ -43,7 +39,7 @@ export class Subscriptions {
 
   private async subscribe(channels: string[]): Promise<boolean> {
     try {
-      await this.subscriber.subscribe(...channels);
+      await pubsub.subscribe(this.subscriber, channels);
       return true;
     } catch (err) {
       // Not subscribed, yet counted as needed: without a retry the channel would stay silent for good.
@@ -80,7 +76,7 @@ export class Subscriptions {
     if (count <= 1) {
       this.counts.delete(channel);
       if (this.failed.delete(channel)) return;
-      if (count === 1) await this.subscriber.unsubscribe(channel).catch((err: Error) => this.log.warn({ err: err.message, channel }, 'unsubscribe failed'));
+      if (count === 1) await pubsub.unsubscribe(this.subscriber, channel).catch((err: Error) => this.log.warn({ err: err.message, channel }, 'unsubscribe failed'));
     } else {
       this.counts.set(channel, count - 1);
     }

@@ -74,6 +74,15 @@ const EnvSchema = z.object({
   DATABASE_POOL_MAX: positiveInt.default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'lowercase letters, digits, _ or -').default('wetty'),
+  // Seed nodes of a Redis Cluster (`host:port,host:port`); set, every Redis use goes through the cluster.
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'comma-separated host:port')
+    .optional(),
+  MESSAGE_QUEUE_PARTITIONS: z.coerce.number().int().min(1).max(64).default(1),
+  // A streaming replica for reads that tolerate lag (history, chat lists); unset, every read goes to DATABASE_URL.
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_READ_YOUR_WRITES_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 
   WEB_TOKEN_TTL_SECONDS: positiveInt.default(12 * 3600),
   MOBILE_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
@@ -233,7 +242,13 @@ export function loadConfig(env: Env = process.env) {
       : { url: e.MODERATION_WEBHOOK_URL, secret: e.MODERATION_WEBHOOK_SECRET ?? '', timeoutMs: e.MODERATION_TIMEOUT_MS, failOpen: e.MODERATION_FAIL === 'open' },
     faults: { crashAfterCommit: e.FAULT_CRASH_AFTER_COMMIT ?? null },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    dbRead: { url: e.DATABASE_READ_URL ?? null, poolMax: e.DATABASE_POOL_MAX, readYourWritesMs: e.DATABASE_READ_YOUR_WRITES_SECONDS * 1000 },
+    redis: {
+      url: e.REDIS_URL,
+      prefix: e.REDIS_PREFIX,
+      clusterNodes: e.REDIS_CLUSTER_NODES ? parseNodes(e.REDIS_CLUSTER_NODES) : null,
+      messagePartitions: e.MESSAGE_QUEUE_PARTITIONS,
+    },
     auth: {
       tokenTtlSeconds: { web: e.WEB_TOKEN_TTL_SECONDS, mobile: e.MOBILE_TOKEN_TTL_SECONDS },
       refreshGraceSeconds: e.REFRESH_GRACE_SECONDS,
@@ -293,6 +308,13 @@ export function loadConfig(env: Env = process.env) {
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+function parseNodes(list: string): { host: string; port: number }[] {
+  return list.split(',').map((entry) => {
+    const at = entry.lastIndexOf(':');
+    return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
+  });
+}
 
 /**
  * The operator credentials that guard `/admin/queues`. Only the processes that serve the board (the

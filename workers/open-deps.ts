@@ -4,7 +4,8 @@ import { createDb } from '../shared/db/knex.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createMetrics, type MetricsOptions } from '../shared/metrics/metrics.ts';
 import { createPushProviders } from '../shared/push/push-providers.ts';
-import { closeQueues, createQueues } from '../shared/queues/producer.ts';
+import { allQueues, closeQueues, createQueues } from '../shared/queues/producer.ts';
+import { queueLayout } from '../shared/queues/layout.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
 import { redisKeys } from '../shared/redis/keys.ts';
 import { openStorage } from '../shared/storage/create-storage.ts';
@@ -26,12 +27,12 @@ export async function openWorkerDeps(
   const { storage: given, ...metricsOptions } = options;
   const storage = await openStorage(config.files, given);
   const db = createDb(config.db);
-  const redis = createRedis(config.redis.url, 'worker', log);
+  const redis = createRedis(config.redis, 'worker', log);
   await waitForRedis(redis);
   const keys = redisKeys(config.redis.prefix);
-  const queues = createQueues(redis, config.redis.prefix);
+  const queues = createQueues(redis, queueLayout(config.redis));
   // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
-  for (const queue of Object.values(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
+  for (const queue of allQueues(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
   const push = createPushProviders(config.push, db);
   const deps: WorkerDeps & { close(): Promise<void> } = {
     config,
@@ -44,7 +45,7 @@ export async function openWorkerDeps(
     sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
     push,
     log,
-    metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: Object.values(queues) }),
+    metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: allQueues(queues) }),
     close: async () => {
       await closeQueues(queues);
       push.close();

@@ -1,20 +1,26 @@
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PushRetryError } from '../shared/push/providers/push-provider.ts';
-import { deliverWebhookJob, QUEUE_NAMES } from '../shared/queues/contracts.ts';
+import { deliverWebhookJob } from '../shared/queues/contracts.ts';
 import { nextRetryDelay } from '../shared/webhooks/retry.ts';
+import { partitionCount, physicalQueues, queueLayout } from '../shared/queues/layout.ts';
 import type { WorkerDeps } from './deps.ts';
 import { observeJobs } from './job-metrics.ts';
 import { dispatcherFor, type Processor } from './processor.ts';
 
-/** Starts one BullMQ Worker per queue; BullMQ derives each worker's blocking connection from `connection`. */
+/**
+ * Starts one BullMQ Worker per physical queue (every partition of a partitioned one); BullMQ derives
+ * each worker's blocking connection from `connection`.
+ */
 export function startWorkers(deps: WorkerDeps, processors: readonly Processor[], connection: Redis) {
-  const workers = QUEUE_NAMES.map((queue) => {
-    const worker = new Worker(queue, dispatcherFor(queue, processors, deps), {
+  const layout = queueLayout(deps.config.redis);
+  const workers = physicalQueues(layout).map(({ name, queue, prefix }) => {
+    const worker = new Worker(name, dispatcherFor(queue, processors, deps), {
       connection,
-      prefix: `${deps.config.redis.prefix}:bull`,
+      prefix,
       // Thumbnails decode images: a few at a time, so they never starve the message path of CPU.
-      concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : deps.config.workers.concurrency,
+      // A partitioned queue's partitions share the queue's concurrency.
+      concurrency: queue === 'media' ? deps.config.workers.mediaConcurrency : Math.ceil(deps.config.workers.concurrency / partitionCount(layout, queue)),
       // Custom backoffs: webhook deliveries retry until 24 h after their event (shared/webhooks/retry.ts);
       // pushes when the push service says (Retry-After).
       settings: { backoffStrategy: queue === 'webhooks' ? webhookBackoff : pushBackoff },

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type { Middleware } from 'koa';
-import type { Queues } from '../../shared/queues/producer.ts';
+import { allQueues, type Queues } from '../../shared/queues/producer.ts';
 import type { ApiState } from '../http/context.ts';
 import { requireOperator, type OperatorCredentials } from './operator-auth.ts';
 
@@ -17,7 +17,7 @@ export function queueBoard(queues: Queues, operator: OperatorCredentials): Middl
   const adapter = new KoaAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: Object.values(queues).map((queue) => new BullMQAdapter(queue)),
+    queues: allQueues(queues).map((queue) => new BullMQAdapter(queue)),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'Wetty queues' } },
   });

@@ -1,6 +1,7 @@
 import type { AuthContext } from '../../shared/auth/authenticate.ts';
 import { listChatsOf, markRead, type ChatListRow } from '../../shared/db/repositories/chat-list.repository.ts';
 import { listMessages, reactionsFor, toMessageView, type MessageRow } from '../../shared/db/repositories/messages.repository.ts';
+import type { Db } from '../../shared/db/knex.ts';
 import { notFound } from '../../shared/errors.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import type { ApiDeps } from '../deps.ts';
@@ -11,7 +12,7 @@ async function requireReader(deps: ApiDeps, caller: AuthContext, chatId: string)
 }
 
 export async function listChats(deps: ApiDeps, caller: AuthContext, limit: number) {
-  const rows = await listChatsOf(deps.db, caller.uid, limit);
+  const rows = await listChatsOf(await deps.reads.readDb(caller.uid), caller.uid, limit);
   return { chats: rows.map(toChatView) };
 }
 
@@ -50,19 +51,23 @@ function toChatView(row: ChatListRow) {
 /**
  * A page of messages: newest first (optionally before a message id), or with `after` a seq, the
  * next ones in order — the gap fill after a reconnect.
+ *
+ * History pages read the replica when there is one (read-your-writes: shared/db/read-routing.ts); a
+ * gap fill reads the primary, since it fetches what live frames just announced.
  */
 export async function getMessages(deps: ApiDeps, caller: AuthContext, chatId: string, query: { before?: string | undefined; after?: number | undefined; max: number }) {
   await requireReader(deps, caller, chatId);
-  const before = query.before === undefined ? undefined : await seqOfMessage(deps, chatId, query.before);
-  const rows = await listMessages(deps.db, { chatId, viewerUid: caller.uid, max: query.max + 1, before, after: query.after });
+  const db = query.after === undefined ? await deps.reads.readDb(caller.uid) : deps.db;
+  const before = query.before === undefined ? undefined : await seqOfMessage(db, chatId, query.before);
+  const rows = await listMessages(db, { chatId, viewerUid: caller.uid, max: query.max + 1, before, after: query.after });
   const page = rows.slice(0, query.max);
-  const reactions = await reactionsFor(deps.db, page.map((r) => r.id));
+  const reactions = await reactionsFor(db, page.map((r) => r.id));
   return { messages: page.map((r) => toMessageView(r, reactions.get(r.id) ?? [])), has_more: rows.length > query.max };
 }
 
 /** `before` is a message id, as the API document has it; paging works on its seq. */
-async function seqOfMessage(deps: ApiDeps, chatId: string, messageId: string): Promise<number> {
-  const row = await deps.db('messages').select<{ seq: string } | undefined>('seq').where({ id: messageId, chat_id: chatId }).first();
+async function seqOfMessage(db: Db, chatId: string, messageId: string): Promise<number> {
+  const row = await db('messages').select<{ seq: string } | undefined>('seq').where({ id: messageId, chat_id: chatId }).first();
   if (!row) throw notFound('Message');
   return Number(row.seq);
 }

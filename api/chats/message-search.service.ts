@@ -19,8 +19,10 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
   if (input.chat_id !== undefined && !(await deps.userState.canSeeChat(caller.uid, input.chat_id))) throw notFound('Chat');
   const cursor = input.cursor === undefined ? undefined : readCursor(input.cursor, input.order);
 
+  // A lag-tolerant read: the replica when there is one (read-your-writes: shared/db/read-routing.ts).
+  const db = await deps.reads.readDb(caller.uid);
   const words = terms.filter((t) => t.mode === 'words');
-  const lexemes = await wordQueries(deps.db, words.map((t) => t.text));
+  const lexemes = await wordQueries(db, words.map((t) => t.text));
   const asQuery = (term: SearchTerm, index: number) => {
     const q = lexemes[index] ?? '';
     return q === '' ? '' : `( ${q}${term.prefix ? ':*' : ''} )`;
@@ -30,7 +32,7 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
   // A term PostgreSQL finds no word in matches nothing.
   if (words.some((t, i) => !t.exclude && asQuery(t, i) === '')) return { results: [], next_cursor: null };
 
-  const rows = await searchMessages(deps.db, {
+  const rows = await searchMessages(db, {
     viewerUid: caller.uid,
     chatId: input.chat_id,
     fromUid: input.from_uid,
@@ -45,7 +47,7 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
     limit: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
-  const reactions = await reactionsFor(deps.db, page.map((r) => r.id));
+  const reactions = await reactionsFor(db, page.map((r) => r.id));
   const last = page[page.length - 1];
   return {
     results: page.map((row) => ({ message: toMessageView(row, reactions.get(row.id) ?? []), highlights: findHighlights(row.message, terms) })),

@@ -2,7 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import { AppError } from '../../shared/errors.ts';
 import { readRefusal } from '../../shared/contracts/job-outcomes.ts';
 import type { JobContract, JobData, JobResult } from '../../shared/queues/contracts.ts';
-import { enqueue } from '../../shared/queues/producer.ts';
+import { enqueue, queueFor } from '../../shared/queues/producer.ts';
 import { JobFailedError, waitUntilFinished } from '../../shared/queues/wait-for-job.ts';
 import type { ApiDeps } from '../deps.ts';
 
@@ -33,14 +33,18 @@ export async function runMessageJob<C extends JobContract>(
   jobId: string,
 ): Promise<JobAnswer<JobResult<C>>> {
   const job = await enqueue(deps.queues, contract, data, { ...DURABLE, jobId });
+  // The partition the job went to, and that partition's completions.
+  const queue = queueFor(deps.queues, contract, data);
+  const events = deps.messageEvents.get(queue.name);
+  if (!events) throw new Error(`no completion events for queue "${queue.name}"`);
   let value: unknown;
   try {
-    value = await waitUntilFinished(deps.queues[contract.queue], job, deps.messageEvents, deps.config.api.jobWaitMs);
+    value = await waitUntilFinished(queue, job, events, deps.config.api.jobWaitMs);
   } catch (err) {
     // The wait ran out, or Redis went away while waiting: the job is stored and runs later.
     if (!(err instanceof JobFailedError)) return { done: false, jobId };
     // Another request for the same job may have removed it already.
-    await deps.queues[contract.queue].remove(jobId).catch(() => undefined);
+    await queue.remove(jobId).catch(() => undefined);
     const refusal = readRefusal(err.reason);
     if (refusal) throw new AppError(refusal.status, refusal.code, refusal.message, refusal.details);
     throw err;

@@ -2,8 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { loadConfig } from '../../shared/config.ts';
 import { dropDatabase } from '../../shared/db/ensure-database.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { createRedis, waitForRedis } from '../../shared/redis/connections.ts';
 import { deleteKeysWithPrefix } from '../../shared/redis/delete-prefix.ts';
 import { waitUntilReady } from '../../supervisor/wait-until-ready.ts';
 import { childrenOf } from './stats.ts';
@@ -26,9 +28,13 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
   const id = randomBytes(3).toString('hex');
   const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wetty');
   base.pathname = `/wetty_bench_${id}`;
+  // A read replica (the topology's) has the same databases as its primary.
+  const replica = process.env.DATABASE_READ_URL ? new URL(process.env.DATABASE_READ_URL) : null;
+  if (replica) replica.pathname = base.pathname;
   const env: Record<string, string> = {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     DATABASE_URL: base.toString(),
+    ...(replica ? { DATABASE_READ_URL: replica.toString() } : {}),
     REDIS_PREFIX: `wetty-bench-${id}`,
     // Fixed ports unless the environment names others (two benchmarks on one machine).
     API_PORT: process.env.API_PORT ?? '3400',
@@ -73,7 +79,9 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
       }
       await dropDatabase(env.DATABASE_URL as string);
       // Sent jobs are kept for an hour (and up to 100,000 of them) for the dashboard: drop the bench's.
-      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const config = loadConfig({ ...process.env, ...env, LOG_LEVEL: 'silent' });
+      const redis = createRedis(config.redis, 'worker', createLogger(config, 'bench'));
+      await waitForRedis(redis);
       await deleteKeysWithPrefix(redis, env.REDIS_PREFIX as string);
       await redis.quit();
     },

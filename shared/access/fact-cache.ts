@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { execPerSlot } from '../redis/slots.ts';
 
 /**
  * A read-through Redis cache that cannot keep a stale answer after an invalidation.
@@ -15,6 +16,7 @@ if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then
 end
 return 1`;
 
+// The key's `{hash tag}` (shared/redis/keys.ts) keeps a fact and its counter in one cluster slot.
 const generationKey = (key: string) => `${key}:gen`;
 // Far longer than any load takes, so a counter cannot expire and restart under a reader.
 const GENERATION_TTL_MS = 24 * 3600 * 1000;
@@ -29,11 +31,5 @@ export async function readThrough<T>(redis: Redis, key: string, ttlMs: number, l
 
 /** Forgets facts after the change that made them stale has committed. */
 export async function invalidate(redis: Redis, keys: Iterable<string>): Promise<void> {
-  const multi = redis.multi();
-  let any = false;
-  for (const key of keys) {
-    multi.incr(generationKey(key)).pexpire(generationKey(key), GENERATION_TTL_MS).del(key);
-    any = true;
-  }
-  if (any) await multi.exec();
+  await execPerSlot(redis, [...keys], (key) => key, (multi, key) => multi.incr(generationKey(key)).pexpire(generationKey(key), GENERATION_TTL_MS).del(key), 'multi');
 }

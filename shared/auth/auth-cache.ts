@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Db } from '../db/knex.ts';
 import { findSessionWithSecret } from '../db/repositories/sessions.repository.ts';
 import type { Logger } from '../logger.ts';
+import { onChannelMessage, onResubscribed, publish, subscribe } from '../redis/pubsub.ts';
 import type { AuthContext } from './authenticate.ts';
 import { tokenValidUntil } from './authenticate.ts';
 import { decodeToken } from './token.ts';
@@ -34,24 +35,19 @@ export class AuthCache {
 
   /** Listens for session changes on a dedicated subscriber connection. */
   async listen(subscriber: Redis, log: Logger): Promise<void> {
-    let ready = false;
-    subscriber.on('message', (channel: string, uid: string) => {
+    onChannelMessage(subscriber, (channel: string, uid: string) => {
       if (channel === this.channel) this.evictUser(uid);
     });
-    subscriber.on('ready', () => {
-      if (ready) {
-        log.warn('session change channel restored; forgetting every cached token check');
-        this.clear();
-      }
-      ready = true;
+    onResubscribed(subscriber, () => {
+      log.warn('session change channel restored; forgetting every cached token check');
+      this.clear();
     });
-    await subscriber.subscribe(this.channel);
-    ready = true;
+    await subscribe(subscriber, [this.channel]);
   }
 
   /** Tells every api process that `uid`'s sessions changed. Call after the change commits. */
   static async announce(redis: Redis, channel: string, uid: string): Promise<void> {
-    await redis.publish(channel, uid);
+    await publish(redis, channel, uid);
   }
 
   async authenticate(token: string, now = Date.now()): Promise<AuthContext | null> {

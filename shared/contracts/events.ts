@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ServerEventName, ServerFrames } from '../../client/src/protocol/frames.ts';
 import type { RedisKeys } from '../redis/keys.ts';
+import { publishMany } from '../redis/pubsub.ts';
 
 /**
  * Events pushed to clients. A pub/sub message is exactly the frame a socket receives,
@@ -28,18 +29,15 @@ export function notificationFrame(n: { id: string; type: string; created_at: Dat
 export const encodeChatPayload = (senderUid: string, frame: string) => senderUid + frame;
 export const decodeChatPayload = (payload: string) => ({ senderUid: payload.slice(0, 32), frame: payload.slice(32) });
 
-/** Publishes frames to users' channels and payloads to chat channels in one round trip. */
+/** Publishes frames to users' channels and payloads to chat channels in one round trip (one per shard on a cluster). */
 export async function publishAll(
   redis: Redis,
   keys: RedisKeys,
   toUsers: readonly { uid: string; frame: string }[],
   toChats: readonly { chatId: string; payload: string }[] = [],
 ): Promise<void> {
-  if (toUsers.length === 0 && toChats.length === 0) return;
-  const pipeline = redis.pipeline();
-  for (const { uid, frame } of toUsers) pipeline.publish(keys.userChannel(uid), frame);
-  for (const { chatId, payload } of toChats) pipeline.publish(keys.chatChannel(chatId), payload);
-  const results = await pipeline.exec();
-  const failed = results?.find(([err]) => err);
-  if (failed) throw failed[0];
+  await publishMany(redis, [
+    ...toUsers.map(({ uid, frame }) => ({ channel: keys.userChannel(uid), message: frame })),
+    ...toChats.map(({ chatId, payload }) => ({ channel: keys.chatChannel(chatId), message: payload })),
+  ]);
 }

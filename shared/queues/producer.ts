@@ -1,19 +1,47 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, type JobContract, type JobData, type QueueName } from './contracts.ts';
+import type { JobContract, JobData, QueueName } from './contracts.ts';
+import { physicalQueues, queueNameFor, type QueueLayout } from './layout.ts';
 
-export type Queues = Record<QueueName, Queue>;
+/**
+ * Every physical queue by its BullMQ name (shared/queues/layout.ts): each contract queue under its
+ * own name, and the partitions of a partitioned queue beyond the first as `<name>-<i>`. Jobs go to
+ * their queue through `queueFor` (or `enqueue`), which picks the partition.
+ */
+export type Queues = Record<QueueName, Queue> & { readonly [physical: string]: Queue | undefined };
 
-/** One BullMQ Queue per queue name, sharing a connection and the product's key prefix. */
-export function createQueues(connection: Redis, prefix: string): Queues {
-  const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: `${prefix}:bull` })] as const);
-  return Object.fromEntries(entries) as Queues;
+const layouts = new WeakMap<Queues, QueueLayout>();
+
+/** One BullMQ Queue per physical queue, sharing a connection, each with its layout's prefix. */
+export function createQueues(connection: Redis, layout: QueueLayout): Queues {
+  const entries = physicalQueues(layout).map(({ name, prefix }) => [name, new Queue(name, { connection, prefix })] as const);
+  const queues = Object.fromEntries(entries) as Queues;
+  layouts.set(queues, layout);
+  return queues;
+}
+
+export function layoutOf(queues: Queues): QueueLayout {
+  const layout = layouts.get(queues);
+  if (!layout) throw new Error('queues were not made by createQueues');
+  return layout;
+}
+
+/** The queue (the partition, for a partitioned queue) that holds a job of `contract` with `data`. */
+export function queueFor<C extends JobContract>(queues: Queues, contract: C, data: JobData<C>): Queue {
+  const name = queueNameFor(layoutOf(queues), contract.queue, data);
+  const queue = queues[name];
+  if (!queue) throw new Error(`no queue named "${name}"`);
+  return queue;
 }
 
 /** Adds a job after checking its data against the contract. */
 export async function enqueue<C extends JobContract>(queues: Queues, contract: C, data: JobData<C>, options?: JobsOptions) {
   const parsed = contract.schema.parse(data) as JobData<C>;
-  return queues[contract.queue].add(contract.name, parsed, options);
+  return queueFor(queues, contract, parsed).add(contract.name, parsed, options);
+}
+
+export function allQueues(queues: Queues): Queue[] {
+  return Object.values(queues).filter((queue): queue is Queue => queue !== undefined);
 }
 
 /** Adds many jobs of one contract in one round trip (fixed job ids still make repeats no-ops). */
@@ -23,5 +51,5 @@ export async function enqueueBulk<C extends JobContract>(queues: Queues, contrac
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+  await Promise.all(allQueues(queues).map((queue) => queue.close()));
 }

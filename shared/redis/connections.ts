@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -7,8 +8,14 @@ import type { Logger } from '../logger.ts';
  *   api answers 503 instead of hanging.
  * - `worker`: BullMQ workers and queue producers that must block; retries forever.
  * - `subscriber`: a dedicated pub/sub connection.
+ *
+ * Every Redis connection of the product is made here. With `REDIS_CLUSTER_NODES` set it is an ioredis
+ * `Cluster` (which answers the same commands as `Redis`; code that must tell them apart asks
+ * `isCluster`), else a single `Redis` at `REDIS_URL`. A cluster subscriber uses sharded pub/sub.
  */
 export type RedisRole = 'command' | 'worker' | 'subscriber';
+
+export type RedisTarget = Pick<Config['redis'], 'url' | 'clusterNodes'>;
 
 const optionsByRole: Record<RedisRole, RedisOptions> = {
   command: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
@@ -16,10 +23,37 @@ const optionsByRole: Record<RedisRole, RedisOptions> = {
   subscriber: { maxRetriesPerRequest: null },
 };
 
-export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
-  const redis = new Redis(url, { ...optionsByRole[role], connectionName: `wetty-${role}`, lazyConnect: false });
+export function createRedis(target: RedisTarget, role: RedisRole, log: Logger): Redis {
+  const redis = target.clusterNodes ? createCluster(target.clusterNodes, role) : new Redis(target.url, { ...optionsByRole[role], connectionName: `wetty-${role}`, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message, redisRole: role }, 'redis connection error'));
   return redis;
+}
+
+function createCluster(nodes: readonly { host: string; port: number }[], role: RedisRole): Redis {
+  const { enableOfflineQueue, ...redisOptions } = optionsByRole[role];
+  const cluster = new Cluster([...nodes], {
+    redisOptions: { ...redisOptions, connectionName: `wetty-${role}` },
+    // Command connections fail fast while no node answers; the others queue until the cluster is back.
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    // A failover moves slots: follow MOVED at once and retry commands that hit a node going down.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 200,
+    maxRedirections: 32,
+    slotsRefreshTimeout: 2000,
+    shardedSubscribers: role === 'subscriber',
+  });
+  // Commands are typed alike; the few differences are behind `isCluster`.
+  return cluster as unknown as Redis;
+}
+
+export function isCluster(redis: Redis): boolean {
+  return (redis as unknown as { isCluster?: boolean }).isCluster === true;
+}
+
+/** The master nodes of a cluster, or the one connection itself (for SCAN-like work done per node). */
+export function masterNodes(redis: Redis): Redis[] {
+  return isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
 }
 
 /** Resolves once the connection is ready, so a process does not report ready before Redis is. */

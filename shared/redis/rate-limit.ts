@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { groupBySlot } from './slots.ts';
 
 export interface RateLimitRule {
   max: number;
@@ -51,12 +52,24 @@ return 0`;
  * Counts `cost` in every window at once, or in none: refused (with the seconds until the window that
  * refused ends) when any of them would pass its max. Shared by every process through Redis, atomic
  * under concurrency. A cost larger than a window's max is always refused.
+ *
+ * On a Redis Cluster, windows in different slots are counted slot by slot (one script each): when a
+ * later slot refuses, the earlier ones are refunded, so a refused hit still counts nowhere; two hits
+ * racing across slots may each be refused where one of them alone would have passed.
  */
 export async function hitWindows(redis: Redis, windows: readonly LimitWindow[], cost = 1): Promise<RateLimitResult> {
   if (windows.length === 0 || cost <= 0) return { allowed: true };
-  const args = windows.flatMap((w) => [w.max, w.windowSeconds * 1000]);
-  const waitMs = Number(await redis.eval(HIT_WINDOWS, windows.length, ...windows.map((w) => w.key), cost, ...args));
-  return waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { allowed: true };
+  const counted: LimitWindow[][] = [];
+  for (const group of groupBySlot(redis, windows, (w) => w.key)) {
+    const args = group.flatMap((w) => [w.max, w.windowSeconds * 1000]);
+    const waitMs = Number(await redis.eval(HIT_WINDOWS, group.length, ...group.map((w) => w.key), cost, ...args));
+    if (waitMs > 0) {
+      for (const done of counted) await refundGroup(redis, done, cost);
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+    counted.push(group);
+  }
+  return { allowed: true };
 }
 
 // Takes back a cost counted by `hitWindows` (never below zero, never reviving an expired window).
@@ -69,6 +82,10 @@ return 0`;
 
 export async function refundWindows(redis: Redis, windows: readonly LimitWindow[], cost = 1): Promise<void> {
   if (windows.length === 0 || cost <= 0) return;
+  for (const group of groupBySlot(redis, windows, (w) => w.key)) await refundGroup(redis, group, cost);
+}
+
+async function refundGroup(redis: Redis, windows: readonly LimitWindow[], cost: number): Promise<void> {
   await redis.eval(REFUND, windows.length, ...windows.map((w) => w.key), cost);
 }
 

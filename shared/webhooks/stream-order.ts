@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/keys.ts';
+import { groupBySlot } from '../redis/slots.ts';
 
 /**
  * Order per (endpoint, chat). Every event of a chat bound for an endpoint is entered, before its job
@@ -33,28 +34,38 @@ export class StreamOrder {
    * it heads its set now (else it waits for the one before it to wake it).
    */
   async enter(places: readonly StreamPlace[]): Promise<boolean[]> {
-    if (places.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const place of places) {
-      const key = this.keys.webhookOrder(place.endpointId, place.stream);
-      pipeline.zadd(key, 'NX', place.outboxId, memberOf(place));
-      pipeline.zrange(key, '0', '0');
-    }
-    const results = (await pipeline.exec()) ?? [];
-    for (const [err] of results) if (err) throw err;
-    return places.map((place, i) => (results[2 * i + 1]?.[1] as string[] | undefined)?.[0] === memberOf(place));
+    const heads = await this.perSlot(places, (pipeline, key, place) => pipeline.zadd(key, 'NX', place.outboxId, memberOf(place)).zrange(key, '0', '0'));
+    return places.map((place) => heads.get(place) === memberOf(place));
   }
 
   /** Of these places, the ones heading their sets now. */
   async heads(places: readonly StreamPlace[]): Promise<StreamPlace[]> {
-    if (places.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const place of places) pipeline.zrange(this.keys.webhookOrder(place.endpointId, place.stream), '0', '0');
-    const results = (await pipeline.exec()) ?? [];
-    return places.filter((place, i) => {
-      const first = (results[i]?.[1] as string[] | undefined)?.[0];
+    const heads = await this.perSlot(places, (pipeline, key) => pipeline.zrange(key, '0', '0'));
+    return places.filter((place) => {
+      const first = heads.get(place);
       return first === undefined || first === memberOf(place);
     });
+  }
+
+  /**
+   * Runs `build` for each place in one pipeline per slot (one in all on a single node; a cluster
+   * refuses a pipeline whose keys span slots) and answers each place's head, read by the last
+   * command `build` added (a ZRANGE 0 0).
+   */
+  private async perSlot(places: readonly StreamPlace[], build: (pipeline: ChainableCommander, key: string, place: StreamPlace) => ChainableCommander): Promise<Map<StreamPlace, string | undefined>> {
+    const heads = new Map<StreamPlace, string | undefined>();
+    const keyOf = (place: StreamPlace) => this.keys.webhookOrder(place.endpointId, place.stream);
+    await Promise.all(
+      groupBySlot(this.redis, places, keyOf).map(async (group) => {
+        const pipeline = this.redis.pipeline();
+        for (const place of group) build(pipeline, keyOf(place), place);
+        const results = (await pipeline.exec()) ?? [];
+        for (const [err] of results) if (err) throw err;
+        const perPlace = results.length / group.length;
+        group.forEach((place, i) => heads.set(place, (results[(i + 1) * perPlace - 1]?.[1] as string[] | undefined)?.[0]));
+      }),
+    );
+    return heads;
   }
 
   /** The job id at the head of a place's set, or null when the place is no longer in it (released, or retried by hand). */
