@@ -43,3 +43,32 @@ export async function publishAll(
   const failed = results?.find(([err]) => err);
   if (failed) throw failed[0];
 }
+
+/**
+ * The identity of a frame that must reach a socket at most once: `on_message` and `on_recall` by
+ * message id, a stored `on_notify` by notification id. Other frames (typing, presence, reactions,
+ * reads, a `resync` notice) have none: the same bytes may legitimately arrive again. Read from the
+ * text `encodeFrame` writes (`{"event":…,"data":{…}}`, keys in the order the frame is built), without
+ * parsing it; a frame whose keys come in another order has no identity and is never held back.
+ */
+export function frameIdentity(frame: string): string | undefined {
+  if (frame.startsWith(MESSAGE_PREFIX)) return quotedAt(frame, MESSAGE_PREFIX.length);
+  if (frame.startsWith(NOTIFY_PREFIX)) return quotedAt(frame, NOTIFY_PREFIX.length);
+  if (frame.startsWith(RECALL_PREFIX)) {
+    const chatEnd = frame.indexOf('"', RECALL_PREFIX.length);
+    return frame.startsWith(RECALL_MSG_KEY, chatEnd) ? quotedAt(frame, chatEnd + RECALL_MSG_KEY.length) : undefined;
+  }
+  return undefined;
+}
+
+const MESSAGE_PREFIX = '{"event":"on_message","data":{"id":"';
+const NOTIFY_PREFIX = '{"event":"on_notify","data":{"id":"';
+const RECALL_PREFIX = '{"event":"on_recall","data":{"chat_id":"';
+const RECALL_MSG_KEY = '","msg_id":"';
+
+/** The event name and the string value starting at `start` up to its closing quote (ids are digits). */
+function quotedAt(frame: string, start: number): string | undefined {
+  const end = frame.indexOf('"', start);
+  if (end <= start) return undefined;
+  return `${frame.slice(10, frame.indexOf('"', 10))}:${frame.slice(start, end)}`;
+}

@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { encodeFrame, frameIdentity, notificationFrame } from '../../shared/contracts/events.ts';
+import { toMessageView } from '../../shared/db/repositories/messages.repository.ts';
+import { RecentFrames } from '../../realtime/recent-frames.ts';
+
+const uid = 'a'.repeat(32);
+const message = toMessageView({
+  id: '7001', chat_id: '42', seq: '9', sender_uid: uid, message: 'say "id":"1" and "msg_id":"2"', message_type: 'text', format: 'plain',
+  client_generated_id: 'c-1', reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null,
+  remind_at: null, recalled_at: null, created_at: new Date(),
+});
+
+describe('repeated frames', () => {
+  describe('frame identity', () => {
+    it('names on_message and on_recall by message id, a stored on_notify by its id', () => {
+      expect(frameIdentity(encodeFrame('on_message', message))).to.equal('on_message:7001');
+      expect(frameIdentity(encodeFrame('on_recall', { chat_id: '42', msg_id: '7001', seq: 9 }))).to.equal('on_recall:7001');
+      expect(frameIdentity(notificationFrame({ id: '88', type: 'mention', created_at: new Date(), data: { chat_id: '42' } }))).to.equal('on_notify:88');
+    });
+
+    it('gives none to frames that may repeat: typing, presence, reactions, reads, a resync notice', () => {
+      const frames = [
+        encodeFrame('on_typing', { chat_id: '42', uid }),
+        encodeFrame('on_presence', { uid, status: 'online', at: new Date().toISOString() }),
+        encodeFrame('on_reaction', { chat_id: '42', msg_id: '7001', seq: 9, uid, emoji: '👍', action: 'added', reactions: [] }),
+        encodeFrame('on_read', { chat_id: '42', uid, seq: 9 }),
+        encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() }),
+        '{"event":"on_message","data":{"chat_id":"42","id":"7001"}}',
+      ];
+      for (const frame of frames) expect(frameIdentity(frame), frame).to.equal(undefined);
+    });
+  });
+
+  describe('recent frames memory', () => {
+    it('lets the first push through and drops the same one on the same channel within the window', () => {
+      let now = 0;
+      const recent = new RecentFrames(60_000, 100, () => now);
+      expect(recent.firstPush('u:1', 'on_message:7')).to.equal(true);
+      expect(recent.firstPush('u:1', 'on_message:7')).to.equal(false);
+      expect(recent.firstPush('u:2', 'on_message:7'), 'another channel').to.equal(true);
+      expect(recent.firstPush('u:1', 'on_recall:7'), 'another event').to.equal(true);
+      now = 59_999;
+      expect(recent.firstPush('u:1', 'on_message:7')).to.equal(false);
+      now = 60_000;
+      expect(recent.firstPush('u:1', 'on_message:7'), 'after the window').to.equal(true);
+      expect(recent.firstPush('u:1', 'on_message:7')).to.equal(false);
+    });
+
+    it('stays bounded, forgetting the oldest first, and forgets what is past the window', () => {
+      let now = 0;
+      const recent = new RecentFrames(60_000, 1000, () => now);
+      for (let i = 0; i < 5000; i++) recent.firstPush('u:1', `on_message:${i}`);
+      expect(recent.size).to.equal(1000);
+      expect(recent.firstPush('u:1', 'on_message:4999')).to.equal(false);
+      expect(recent.firstPush('u:1', 'on_message:0'), 'forgotten').to.equal(true);
+      now = 60_000;
+      recent.firstPush('u:1', 'on_message:new');
+      expect(recent.size).to.equal(1);
+    });
+  });
+});
