@@ -152,6 +152,13 @@ try {
       list = await stored().catch(() => list);
     }
     const missing = missingPairs(list);
+    if (missing > 0 && process.env.CHAOS_EXPLAIN) {
+      for (const m of list) for (const member of members.get(String(m.chat_id)) ?? []) {
+        const d = deviceOf.get(member.uid);
+        if (member.uid === m.sender_uid || !d || d.receipts.has(String(m.id))) continue;
+        say(`MISSING msg ${m.id} chat ${m.chat_id} seq ${m.seq} created ${m.created_at.getTime()} for ${member.uid}; device trail:\n  ${d.trail.slice(-30).join('\n  ')}`);
+      }
+    }
     // Recovery: the first send started after the fault that was accepted at its first attempt.
     const firstGood = records.filter((r) => r.startedAt >= injectedAt && (r.answers[0] === '201' || r.answers[0] === '202')).sort((a, b) => a.startedAt - b.startedAt)[0];
     const acknowledged = records.filter((r) => r.acknowledged);
