@@ -146,6 +146,7 @@ export function scenarios(short: boolean): Scenario[] {
         kick.victim.chats.delete(kick.chatId);
         await sleep(3000);
         await admin.call('ACL', 'SETUSER', 'default', '+publish');
+        const restoredAt = Date.now();
         admin.disconnect();
         await sleep(4000);
         sending = false;
@@ -161,6 +162,8 @@ export function scenarios(short: boolean): Scenario[] {
             const afterKick = kick.victimDevice.frames.filter((f) => f.chatId === kick.chatId && committedAfter(f.msgId, kickedAt)).length;
             const afterRevoke = kick.revokedDevice.frames.filter((f) => committedAfter(f.msgId, revokedAt)).length;
             const stillOpen = kick.revokedDevice.closedWith === 4003 ? 0 : 1;
+            const stale = [...kick.victimDevice.frames.filter((f) => f.chatId === kick.chatId && committedAfter(f.msgId, kickedAt)), ...kick.revokedDevice.frames.filter((f) => committedAfter(f.msgId, revokedAt))];
+            if (stale.length > 0) notes.push(`stale frames ${afterKick} after the kick, ${afterRevoke} after the revoke, received ${stale.map((f) => f.at - restoredAt).join(', ')} ms after PUBLISH came back`);
             if (stillOpen) notes.push(`revoked socket not closed with 4003 (last close ${kick.revokedDevice.closedWith})`);
             return afterKick + afterRevoke + stillOpen;
           },

@@ -87,6 +87,28 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect(await outboxRows()).to.equal(0);
   });
 
+  it('a change committed behind a failed delivery does not overtake it: its committer delivers both, in commit order, without waiting for the relay', async () => {
+    const [owner, member, friend] = [await newUser(), await newUser(), await newUser()];
+    const group = await createGroup(api.http, owner, [member]);
+    const chatId = await befriend(api.http, friend, member);
+    const channel = api.deps.keys.userChannel(member.uid);
+    await listen(channel);
+    await removeMember({ ...api.deps, redis: deadRedis }, await authOf(owner), group.id, member.uid);
+    expect(await api.deps.db('outbox').where('attempts', '>', 0)).to.have.length(1);
+
+    // Redis answers again; the next change (a message to the member) is recorded behind the kick.
+    const request: SendRequest = {
+      sender_uid: friend.uid, client_key: (await authOf(friend)).clientKey, chat_id: chatId, client_generated_id: cgid(), message: 'after the kick',
+      message_type: 'text', format: 'plain', reply_to_id: null, reply_root_id: null, forward_from_id: null, mentions: [], remind_at: null,
+      accepted_at: new Date().toISOString(),
+    };
+    expect((await sendBatch(workers.deps, [request]))[0]?.kind).to.equal('created');
+    await waitFor(() => heardOn(channel, (f) => f.event === 'on_message').length === 1, 5000);
+    const events = heardOn(channel, () => true).map((f) => f.event);
+    expect(events.indexOf('_membership'), events.join(' ')).to.be.within(0, events.indexOf('on_message') - 1);
+    expect(await outboxRows(), 'both delivered by the committer, the relay never ran').to.equal(0);
+  });
+
   it('a session revoked while Redis refuses is still revoked, and the relay closes its sockets', async () => {
     const user = await newUser();
     const auth = await authOf(user);

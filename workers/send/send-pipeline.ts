@@ -1,7 +1,6 @@
 import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '../../shared/db/repositories/messages.repository.ts';
-import { deleteOutbox } from '../../shared/db/repositories/outbox.repository.ts';
 import { publishMessages } from '../../shared/delivery/publish-messages.ts';
-import { errorText } from '../../shared/effects/outbox.ts';
+import { deliverCommitted, errorText } from '../../shared/effects/outbox.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
 import { persistMessages, type Notice, type PersistOutcome, type PersistResult } from './persist.ts';
@@ -113,16 +112,12 @@ async function persistIsolated(deps: WorkerDeps, messages: Parameters<typeof per
 }
 
 /**
- * The fast path after commit: push what was stored and mark its outbox row done. A failure here is
- * logged, not thrown — the messages are stored and their jobs succeed; the relay pushes them.
+ * The fast path after commit: push what was stored and mark its outbox row done (shared/effects/outbox.ts,
+ * which also keeps the order behind a failed delivery). A failure here is logged, not thrown — the
+ * messages are stored and their jobs succeed; the relay pushes them.
  */
 async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promise<void> {
   if (!persisted.outbox) return;
   deps.hooks?.afterSendCommit?.(persisted.created);
-  try {
-    await publishMessages(deps, persisted.created, persisted.notifications);
-    await deleteOutbox(deps.db, [persisted.outbox.outboxId]);
-  } catch (err) {
-    deps.log.warn({ err: errorText(err), outboxId: persisted.outbox.outboxId }, 'stored messages not pushed after commit; the relay will push them');
-  }
+  await deliverCommitted(deps, persisted.outbox, () => publishMessages(deps, persisted.created, persisted.notifications));
 }
