@@ -14,7 +14,7 @@ const RECEIPT_SWEEP_MS = 3600 * 1000;
  * next pass.
  */
 export async function relayOverdue(deps: WorkerDeps, afterMs: number): Promise<number> {
-  const pass = await deliverOutboxInOrder(deps, { olderThanMs: afterMs }, false);
+  const pass = await deliverOutboxInOrder(deps, { olderThanMs: afterMs });
   if (!pass) return 0;
   if (pass.failed) deps.metrics.messages.outboxRelayFailures.inc();
   if (pass.delivered > 0) {

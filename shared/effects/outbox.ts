@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { Effects, type Effect } from '../contracts/effects.ts';
-import { claimOutbox, deleteOutbox, insertOutbox, lockOutboxTurn, noteOutboxFailure, type OutboxClaim } from '../db/repositories/outbox.repository.ts';
+import { claimOutbox, deleteOutbox, insertOutbox, tryOutboxTurn, noteOutboxFailure, type OutboxClaim } from '../db/repositories/outbox.repository.ts';
 import type { Logger } from '../logger.ts';
 import { deliverEffects, type EffectDeps } from './deliver-effects.ts';
 
@@ -50,7 +50,7 @@ export async function deliverCommitted(
   if (!recorded) return true;
   if (recorded.behind) {
     try {
-      return !(await deliverOutboxInOrder(deps, { upToId: recorded.outboxId }, true))?.failed;
+      return await deliverInTurn(deps, recorded.outboxId);
     } catch (err) {
       deps.log.warn({ err: errorText(err), outboxId: recorded.outboxId }, 'effects behind a failed delivery not delivered; the relay will deliver them');
       return false;
@@ -75,14 +75,30 @@ export async function deliverCommitted(
 }
 
 /**
+ * Delivers every row up to `outboxId` in the delivery turn, asking for the turn again every few tens
+ * of ms while another process has it, for up to `TURN_WAIT_MS`; then leaves the rows to the relay.
+ * Answers whether they were delivered.
+ */
+async function deliverInTurn(deps: OutboxDeps, outboxId: string): Promise<boolean> {
+  const deadline = Date.now() + TURN_WAIT_MS;
+  for (;;) {
+    const pass = await deliverOutboxInOrder(deps, { upToId: outboxId });
+    if (pass) return !pass.failed;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 30));
+  }
+}
+const TURN_WAIT_MS = 5000;
+
+/**
  * One delivery pass over the outbox, in id order, in the outbox's delivery turn (one process at a
  * time): delivers the claimed rows and deletes them. A row that fails keeps its place with a count
  * and the error and ends the pass, since the cause (Redis away) usually fails the rest too. Answers
- * null when `wait` is false and another process has the turn.
+ * null when another process has the turn.
  */
-export async function deliverOutboxInOrder(deps: OutboxDeps, claim: OutboxClaim, wait: boolean): Promise<{ delivered: number; failed: boolean } | null> {
+export async function deliverOutboxInOrder(deps: OutboxDeps, claim: OutboxClaim): Promise<{ delivered: number; failed: boolean } | null> {
   return deps.db.transaction(async (trx) => {
-    if (!(await lockOutboxTurn(trx, wait))) return null;
+    if (!(await tryOutboxTurn(trx))) return null;
     const rows = await claimOutbox(trx, claim, OUTBOX_PAGE);
     const delivered: string[] = [];
     let failed = false;

@@ -34,14 +34,11 @@ export async function deleteOutbox(db: Db, ids: readonly string[]): Promise<void
 export type OutboxClaim = { olderThanMs: number } | { upToId: string };
 
 /**
- * Takes the delivery turn: one process at a time delivers rows in id order (a transaction-level
- * advisory lock, released at commit). Waits for it, or answers false at once when `wait` is false.
+ * Takes the delivery turn if no other transaction has it: one process at a time delivers rows in id
+ * order (a transaction-level advisory lock, released at commit). Never waits: a waiter would hold a
+ * pooled connection that the turn's holder may need to deliver.
  */
-export async function lockOutboxTurn(trx: Db, wait: boolean): Promise<boolean> {
-  if (wait) {
-    await trx.raw('select pg_advisory_xact_lock(?)', [OUTBOX_TURN_KEY]);
-    return true;
-  }
+export async function tryOutboxTurn(trx: Db): Promise<boolean> {
   const result = await trx.raw<{ rows: { locked: boolean }[] }>('select pg_try_advisory_xact_lock(?) as locked', [OUTBOX_TURN_KEY]);
   return result.rows[0]?.locked === true;
 }
