@@ -33,10 +33,19 @@ export interface Scenario {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function killChild(world: World, child: string): void {
-  const pid = world.system.pidOf(child);
-  if (!pid) throw new Error(`no pid for ${child}`);
-  process.kill(pid, 'SIGKILL');
+/** SIGKILL to a child, once the supervisor has it running again (its last pid may be one killed before). */
+async function killChild(world: World, child: string): Promise<void> {
+  const alive = (pid: number | undefined) => {
+    if (pid === undefined) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(() => alive(world.system.pidOf(child)), 60_000, 50);
+  process.kill(world.system.pidOf(child) as number, 'SIGKILL');
 }
 
 export function scenarios(short: boolean): Scenario[] {
@@ -50,8 +59,7 @@ export function scenarios(short: boolean): Scenario[] {
       inject: async (world) => {
         for (let i = 0; i < workerKills; i++) {
           const child = `workers-${(i % 2) + 1}`;
-          await waitFor(() => world.system.pidOf(child) !== undefined, 30_000);
-          killChild(world, child);
+          await killChild(world, child);
           await sleep(short ? 1500 : 2500);
         }
         return { plannedExits: workerKills };
@@ -92,7 +100,7 @@ export function scenarios(short: boolean): Scenario[] {
     {
       name: 'realtime node SIGKILL',
       inject: async (world) => {
-        killChild(world, 'realtime-1');
+        await killChild(world, 'realtime-1');
         return { plannedExits: 1 };
       },
     },
