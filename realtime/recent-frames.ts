@@ -7,8 +7,15 @@
  * it by id, as after any reconnect).
  */
 export class RecentFrames {
-  /** Key → when first pushed (ms). A Map keeps insertion order, so the oldest come first. */
+  /** Key → when first pushed (ms). */
   private readonly pushedAt = new Map<string, number>();
+  /**
+   * The keys in the order they were remembered, to forget the oldest first: a queue of its own,
+   * since deleting from the front of a Map leaves holes its iteration walks over again each time.
+   */
+  private keys: string[] = [];
+  private ats: number[] = [];
+  private head = 0;
 
   constructor(
     private readonly windowMs: number,
@@ -22,8 +29,9 @@ export class RecentFrames {
     const now = this.now();
     const at = this.pushedAt.get(key);
     if (at !== undefined && now - at < this.windowMs) return false;
-    if (at !== undefined) this.pushedAt.delete(key);
     this.pushedAt.set(key, now);
+    this.keys.push(key);
+    this.ats.push(now);
     this.forgetOld(now);
     return true;
   }
@@ -33,9 +41,18 @@ export class RecentFrames {
   }
 
   private forgetOld(now: number): void {
-    for (const [key, at] of this.pushedAt) {
-      if (this.pushedAt.size <= this.maxEntries && now - at < this.windowMs) return;
-      this.pushedAt.delete(key);
+    while (this.head < this.keys.length) {
+      const at = this.ats[this.head] as number;
+      if (this.pushedAt.size <= this.maxEntries && now - at < this.windowMs) break;
+      const key = this.keys[this.head] as string;
+      // A key remembered again later has a newer entry further on: this one is only its past.
+      if (this.pushedAt.get(key) === at) this.pushedAt.delete(key);
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.keys.length) {
+      this.keys = this.keys.slice(this.head);
+      this.ats = this.ats.slice(this.head);
+      this.head = 0;
     }
   }
 }
