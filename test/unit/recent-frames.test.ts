@@ -46,6 +46,17 @@ describe('repeated frames', () => {
       expect(recent.firstPush('u:1', 'on_message:7')).to.equal(false);
     });
 
+    it('forgetting a key\'s past push keeps its newer one', () => {
+      let now = 0;
+      const recent = new RecentFrames(100, 1000, () => now);
+      recent.firstPush('u:1', 'on_message:1');
+      now = 100;
+      expect(recent.firstPush('u:1', 'on_message:1'), 'after the window').to.equal(true);
+      now = 150;
+      recent.firstPush('u:1', 'on_message:2');
+      expect(recent.firstPush('u:1', 'on_message:1'), 'still within the window of its second push').to.equal(false);
+    });
+
     it('stays bounded, forgetting the oldest first, and forgets what is past the window', () => {
       let now = 0;
       const recent = new RecentFrames(60_000, 1000, () => now);
