@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: flag.default(false),
   API_JOB_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3000),
   RECALL_WINDOW_SECONDS: positiveInt.default(120),
+  // How long after sending a sender may edit a message; 0 means no limit.
+  EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(48 * 3600),
   API_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   API_OPS_PORT: port.default(3300),
   API_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).max(60).default(0),
@@ -165,7 +167,7 @@ export function loadConfig(env: Env = process.env) {
       drainDelayMs: Math.round(e.API_DRAIN_DELAY_SECONDS * 1000),
     },
     cors: { origins: e.CORS_ORIGINS, maxAgeSeconds: e.CORS_MAX_AGE_SECONDS },
-    messages: { recallWindowSeconds: e.RECALL_WINDOW_SECONDS },
+    messages: { recallWindowSeconds: e.RECALL_WINDOW_SECONDS, editWindowSeconds: e.EDIT_WINDOW_SECONDS },
     operator: { user: e.OPERATOR_USER, password: e.OPERATOR_PASSWORD ?? (e.NODE_ENV === 'production' ? null : DEV_OPERATOR_PASSWORD) },
     realtime: {
       host: e.WS_HOST,

@@ -39,9 +39,11 @@ function toChatView(row: ChatListRow) {
           created_at: new Date(last.created_at),
           remind_at: last.remind_at === null ? null : new Date(last.remind_at),
           recalled_at: last.recalled_at === null ? null : new Date(last.recalled_at),
+          edited_at: last.edited_at === null ? null : new Date(last.edited_at),
         } as MessageRow)
       : null,
     last_activity_at: row.last_activity_at.toISOString(),
+    change_cursor: Number(row.last_change),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { multiLine, NumericId, singleLine } from '../../shared/validation/fields.ts';
 import { Fid, Uid } from '../../shared/validation/ids.ts';
+import { ChatChangeEntry } from '../../shared/contracts/changes.ts';
 import { MessageObject, Reaction } from '../../shared/contracts/messages.ts';
 
 export const MESSAGE_MAX_CHARS = 4000;
@@ -77,6 +78,18 @@ export const ListMessagesQuery = z
   })
   .refine((q) => q.before === undefined || q.after === undefined, 'use before or after, not both');
 
+/** An edit: text rules as for a send (an emote's stricter rules are checked against the message). */
+export const EditMessageBody = z
+  .strictObject({
+    message: multiLine(MESSAGE_MAX_CHARS).refine((text) => text.trim().length > 0, 'must not be empty'),
+    format: z.enum(['plain', 'markdown']).optional(),
+  });
+export const PinBody = z.strictObject({ msg_id: NumericId });
+export const ChangesQuery = z.object({
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  max: z.coerce.number().int().min(1).max(200).default(100),
+});
+
 export const ListChatsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
 export const ReadBody = z.strictObject({ seq: z.number().int().min(0) });
 export const RecallBody = z.strictObject({ msg_id: NumericId });
@@ -100,9 +113,27 @@ export const ChatsResponse = z.object({
       unread_count: z.number().int(),
       last_message: MessageResponse.nullable(),
       last_activity_at: isoTime,
+      /** The chat's newest change-feed cursor: read `GET /chats/{chat_id}/changes?since=` from here. */
+      change_cursor: z.number().int(),
     }),
   ),
 });
 export const ReadResponse = z.object({ chat_id: z.string(), last_read_seq: z.number().int(), unread_count: z.number().int() });
 export const RecallResponse = z.object({ chat_id: z.string(), msg_id: z.string(), seq: z.number().int(), recalled: z.literal(true) });
 export const ReactionsResponse = z.object({ chat_id: z.string(), msg_id: z.string(), reactions: z.array(Reaction) });
+export const EditsResponse = z.object({
+  chat_id: z.string(),
+  msg_id: z.string(),
+  /** Earlier versions, newest first; version 0 is the message as sent. */
+  edits: z.array(z.object({ version: z.number().int(), message: z.string(), format: z.enum(['plain', 'markdown']), written_at: isoTime, replaced_at: isoTime })),
+});
+export const Pin = z.object({ chat_id: z.string(), msg_id: z.string(), by_uid: Uid, pinned_at: isoTime, message: MessageResponse });
+export const PinsResponse = z.object({ pins: z.array(Pin) });
+export const UnpinResponse = z.object({ chat_id: z.string(), msg_id: z.string(), pinned: z.literal(false) });
+export const ChangesResponse = z.object({
+  /** In cursor order; each entry's `data` is what its live frame carries. */
+  changes: z.array(ChatChangeEntry),
+  has_more: z.boolean(),
+  /** The cursor to ask from next: the last entry's, or `since` when there is none. */
+  cursor: z.number().int(),
+});

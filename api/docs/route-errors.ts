@@ -13,7 +13,7 @@ export type ErrorCodes = Record<number, string[]>;
  *    not in CORS_ORIGINS), 429 `rate_limited` (per-user and per-address limits),
  *    431 `headers_too_large` (URL or headers over ~16 KB), 503 `unavailable` (PostgreSQL or Redis down);
  *  - routes the JSON body middleware sees (all but streamed uploads): 415 `unsupported_media_type`
- *    for a body that is not JSON; on POST and PUT, where bodies are read, also 400 `invalid_json`,
+ *    for a body that is not JSON; on POST, PUT and PATCH, where bodies are read, also 400 `invalid_json`,
  *    400 `invalid_body` (not decodable as its Content-Encoding) and 413 `payload_too_large`;
  *  - signed-in routes: 401 `unauthorized`; routes with path ids: 404 `not_found`.
  */
@@ -23,7 +23,7 @@ export function routeErrors(route: AnyRoute): ErrorCodes {
   expect(400, 'invalid_input');
   expect(403, 'origin_not_allowed');
   if (!route.rawBody) {
-    if (route.method === 'post' || route.method === 'put') {
+    if (route.method === 'post' || route.method === 'put' || route.method === 'patch') {
       expect(400, 'invalid_json', 'invalid_body');
       expect(413, 'payload_too_large');
     }

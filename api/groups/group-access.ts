@@ -58,6 +58,7 @@ export async function toGroupView(db: Db, { group, actor }: GroupContext) {
     join_rule: group.join_rule,
     category: group.category,
     mute_all: group.mute_all,
+    members_can_pin: group.members_can_pin,
     member_count: group.member_count,
     owner_uid: (await findOwnerUid(db, group.chat_id)) ?? null,
     my_role: actor?.role ?? null,

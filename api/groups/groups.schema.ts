@@ -15,7 +15,7 @@ const profileFields = {
 
 export const CreateGroupBody = z.strictObject({ ...profileFields, name: Name }).partial().required({ name: true });
 export const UpdateGroupBody = z
-  .strictObject({ ...profileFields, mute_all: z.boolean() })
+  .strictObject({ ...profileFields, mute_all: z.boolean(), members_can_pin: z.boolean() })
   .partial()
   .refine((body) => Object.keys(body).length > 0, 'send at least one field to change');
 
@@ -50,6 +50,7 @@ export const GroupResponse = z.object({
   join_rule: z.enum(['open', 'approval', 'invite_only']),
   category: z.enum(['small', 'large']),
   mute_all: z.boolean(),
+  members_can_pin: z.boolean(),
   member_count: z.number().int(),
   owner_uid: Uid.nullable(),
   my_role: role.nullable(),

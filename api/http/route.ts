@@ -33,7 +33,7 @@ export interface RouteInput<P, Q, B, A extends boolean> {
  * The handler's return value is the JSON body (undefined → no body, 204 by default).
  */
 export interface RouteSpec<P = Schema | undefined, Q = Schema | undefined, B = Schema | undefined, A extends boolean = boolean> {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Koa path syntax, e.g. `/users/:uid`. */
   path: string;
   summary: string;

@@ -49,11 +49,12 @@ const CONTENT_SECURITY_POLICY = [
 
 /**
  * What the page needs to know of this deployment, as <meta> tags in index.html: how long a sender
- * may recall a message. (The WebSocket is this origin's WS_PATH: the api forwards it.)
+ * may recall and edit a message. (The WebSocket is this origin's WS_PATH: the api forwards it.)
  */
 export function pageSettings(config: Pick<Config, 'messages'>): (ctx: Context) => Record<string, string> {
   return () => ({
     'wetty-recall-window-seconds': String(config.messages.recallWindowSeconds),
+    'wetty-edit-window-seconds': String(config.messages.editWindowSeconds),
   });
 }
 

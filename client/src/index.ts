@@ -3,7 +3,7 @@ export { WettyError, isWettyError } from './errors.ts';
 export { memoryTokenStore, localStorageTokenStore } from './session/token-stores.ts';
 export { memoryOutboxStore, localStorageOutboxStore } from './outbox/outbox-stores.ts';
 export { CloseCode, closeActions, closeActionOf, type CloseAction } from './protocol/close-codes.ts';
-export type { ServerFrames, ServerEventName, ServerFrame, ClientFrames } from './protocol/frames.ts';
+export type { ServerFrames, ServerEventName, ServerFrame, ClientFrames, ChatChange, ChangeKind } from './protocol/frames.ts';
 export type { RouteTable, RouteName } from './generated/routes.ts';
 export type { HttpMethod, PathOf, RequestOptions, ResponseOf, BodyOf, QueryOf } from './rest/request-types.ts';
 export type { UploadOptions, UploadedFile } from './resources/files.resource.ts';

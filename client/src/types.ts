@@ -100,6 +100,10 @@ export interface ClientEvents {
   message: Message;
   recall: ServerFrames['on_recall'];
   reaction: ServerFrames['on_reaction'];
+  /** A message was edited (after that message, like recall and reaction). */
+  edit: ServerFrames['on_edit'];
+  /** A message was pinned or unpinned. */
+  pin: ServerFrames['on_pin'];
   read: ServerFrames['on_read'];
   typing: ServerFrames['on_typing'];
   presence: ServerFrames['on_presence'];
@@ -145,7 +149,7 @@ export interface WettyClientOptions {
   backoff?: { baseMs?: number; maxMs?: number; longMs?: number };
   /** Gap filling: page size (≤100, default 100), pages per fill (default 50), how long a gap may last before a fill (default 1 s), failed fills in a row before `gap_unrecoverable` (default 8, with full-jitter backoff of 1 s·2^n up to 15 s between them). */
   gapFill?: { pageSize?: number; maxPages?: number; gapTimeoutMs?: number; maxFailures?: number };
-  /** Refresh the token this long before it expires. Default: 10 % of its life, at most 1 h. */
+  /** Refresh the token this long before it expires. Default: 10 % of what is left (at least 5 s, at most 1 h); never earlier than halfway. */
   refreshBeforeMs?: number;
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch;

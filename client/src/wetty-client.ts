@@ -2,10 +2,11 @@ import { Emitter } from './emitter.ts';
 import { WettyError } from './errors.ts';
 import type { RouteName } from './generated/routes.ts';
 import { ConnectionManager } from './connection/connection-manager.ts';
+import { ChangeFeed } from './delivery/change-feed.ts';
 import { Delivery } from './delivery/delivery.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { memoryOutboxStore } from './outbox/outbox-stores.ts';
-import type { Message, ServerFrame } from './protocol/frames.ts';
+import type { ChatChange, Message, ServerFrame } from './protocol/frames.ts';
 import { chatsResource } from './resources/chats.resource.ts';
 import { filesResource } from './resources/files.resource.ts';
 import { friendsResource } from './resources/friends.resource.ts';
@@ -50,6 +51,7 @@ export class WettyClient {
   protected readonly sessions: SessionManager;
   protected readonly connection: ConnectionManager;
   protected readonly delivery: Delivery;
+  protected readonly changes: ChangeFeed;
   protected readonly outbox: Outbox;
 
   constructor(options: WettyClientOptions) {
@@ -71,6 +73,7 @@ export class WettyClient {
     this.chats = chatsResource(request, {
       send: (chatId, body) => this.outbox.send(chatId, body),
       seed: (chatId, seq) => this.delivery.seed(chatId, seq),
+      seedChanges: (chatId, cursor) => this.changes.seed(chatId, cursor),
       typing: (chatId) => void this.connection.send('typing', { chat_id: chatId }),
     });
 
@@ -82,10 +85,19 @@ export class WettyClient {
         message: (message) => this.events.emit('message', message),
         recall: (data) => this.events.emit('recall', data),
         reaction: (data) => this.events.emit('reaction', data),
+        edit: (data) => this.events.emit('edit', data),
+        listed: (chats) => this.changes.catchUp(chats),
         unrecoverable: (gapInfo) => this.events.emit('gap_unrecoverable', gapInfo),
         seen: (message) => this.outbox.onMessage(message),
       },
       { pageSize: Math.min(100, gap.pageSize ?? 100), maxPages: gap.maxPages ?? 50, gapTimeoutMs: gap.gapTimeoutMs ?? 1000, maxFailures: gap.maxFailures ?? 8 },
+    );
+    this.changes = new ChangeFeed(
+      {
+        fetchSince: (chatId, since, max) => this.request('GET', '/chats/{chat_id}/changes', { params: { chat_id: chatId }, query: { since, max } }),
+        apply: (change) => this.applyChange(change),
+      },
+      { pageSize: 200, gapTimeoutMs: gap.gapTimeoutMs ?? 1000, maxFailures: gap.maxFailures ?? 8 },
     );
     this.outbox = new Outbox(options.outboxStore ?? memoryOutboxStore(), {
       post: async (chatId, body) => {
@@ -129,6 +141,11 @@ export class WettyClient {
   /** Where a chat's delivery stands: the highest seq below which every message was emitted. */
   position(chatId: string): number | undefined {
     return this.delivery.position(chatId);
+  }
+
+  /** Where a chat's changes (edits, recalls, reactions, pins) stand: the highest change cursor applied. */
+  changeCursor(chatId: string): number | undefined {
+    return this.changes.cursor(chatId);
   }
 
   /** Subscribes to an event; returns the function that unsubscribes. */
@@ -218,6 +235,7 @@ export class WettyClient {
     this.connection.stop();
     this.outbox.pause();
     this.delivery.stop();
+    this.changes.stop();
     this.sessions.stop();
   }
 
@@ -240,9 +258,13 @@ export class WettyClient {
       case 'on_message':
         return this.delivery.onMessage(frame.data);
       case 'on_recall':
-        return this.delivery.onRecall(frame.data);
+        return this.changes.onFrame({ kind: 'recall', cursor: frame.data.cursor, data: frame.data });
       case 'on_reaction':
-        return this.delivery.onReaction(frame.data);
+        return this.changes.onFrame({ kind: 'reaction', cursor: frame.data.cursor, data: frame.data });
+      case 'on_edit':
+        return this.changes.onFrame({ kind: 'edit', cursor: frame.data.cursor, data: frame.data });
+      case 'on_pin':
+        return this.changes.onFrame({ kind: 'pin', cursor: frame.data.cursor, data: frame.data });
       case 'on_read':
         return this.events.emit('read', frame.data);
       case 'on_typing':
@@ -257,6 +279,20 @@ export class WettyClient {
         return this.events.emit('server_error', frame.data);
       case 'on_ready':
         return;
+    }
+  }
+
+  /** A change in cursor order: those about a message follow that message (the delivery orders them); pins go straight out. */
+  private applyChange(change: ChatChange): void {
+    switch (change.kind) {
+      case 'recall':
+        return this.delivery.onRecall(change.data);
+      case 'reaction':
+        return this.delivery.onReaction(change.data);
+      case 'edit':
+        return this.delivery.onEdit(change.data);
+      case 'pin':
+        return this.events.emit('pin', change.data);
     }
   }
 

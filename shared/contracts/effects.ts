@@ -22,10 +22,8 @@ export const Effect = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('messages'), msg_ids: z.array(id).min(1) }),
   /** `on_notify` of stored notifications to their recipients. */
   z.object({ kind: z.literal('notifications'), ids: z.array(id).min(1) }),
-  /** `on_recall` of a recalled message to its chat. */
-  z.object({ kind: z.literal('recall'), msg_id: id }),
-  /** `on_reaction` to a message's chat, with the tally as it is when delivered. */
-  z.object({ kind: z.literal('reaction'), msg_id: id, uid, emoji: z.string(), action: z.enum(['added', 'removed']) }),
+  /** A recorded change of a chat's change feed (an edit, recall, reaction or pin) as its frame, to the chat. */
+  z.object({ kind: z.literal('change'), chat_id: id, cursor: z.number().int().min(1) }),
   /** `on_read` to the reader's devices and a direct chat's peer. */
   z.object({ kind: z.literal('read'), uid, chat_id: id, seq: z.number().int() }),
   /** A BullMQ job (a timer); its fixed id makes a second enqueue a no-op. `run_at` is when it is due. */

@@ -28,5 +28,8 @@ export const MessageObject = z.object({
   remind_at: isoTime.nullable(),
   recalled: z.boolean(),
   created_at: isoTime,
+  /** When the sender last edited it (null if never) and how many times. */
+  edited_at: isoTime.nullable(),
+  edit_count: z.number().int(),
 });
 export type MessageObject = z.infer<typeof MessageObject>;

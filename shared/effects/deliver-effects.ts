@@ -6,9 +6,10 @@ import { encodeControlFrame } from '../contracts/control-events.ts';
 import type { Effect } from '../contracts/effects.ts';
 import { encodeFrame, notificationFrame, publishAll } from '../contracts/events.ts';
 import type { Db } from '../db/knex.ts';
-import { findMessage, findMessages, reactionsFor } from '../db/repositories/messages.repository.ts';
+import { findChange } from '../db/repositories/chat-changes.repository.ts';
+import { findMessages } from '../db/repositories/messages.repository.ts';
 import { findNotifications } from '../db/repositories/notifications.repository.ts';
-import { publishToChats } from '../delivery/fan-out.ts';
+import { publishChange } from '../delivery/chat-changes.ts';
 import { publishMessages } from '../delivery/publish-messages.ts';
 import { timerJobByName } from '../queues/contracts.ts';
 import { enqueue, type Queues } from '../queues/producer.ts';
@@ -45,19 +46,10 @@ async function deliverEffect(deps: EffectDeps, effect: Effect): Promise<void> {
       const stored = await findNotifications(deps.db, effect.ids);
       return publishAll(deps.redis, deps.keys, stored.map((n) => ({ uid: n.uid, frame: notificationFrame(n) })));
     }
-    case 'recall': {
-      const message = await findMessage(deps.db, effect.msg_id);
-      if (!message) return;
-      const frame = encodeFrame('on_recall', { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq) });
-      return publishToChats(deps, [{ chatId: message.chat_id, actorUid: message.sender_uid, frame }]);
-    }
-    case 'reaction': {
-      const message = await findMessage(deps.db, effect.msg_id);
-      if (!message) return;
-      const reactions = (await reactionsFor(deps.db, [message.id])).get(message.id) ?? [];
-      const { kind: _, msg_id: __, ...who } = effect;
-      const frame = encodeFrame('on_reaction', { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), ...who, reactions });
-      return publishToChats(deps, [{ chatId: message.chat_id, actorUid: effect.uid, frame }]);
+    case 'change': {
+      const change = await findChange(deps.db, effect.chat_id, effect.cursor);
+      if (change) await publishChange(deps, change);
+      return;
     }
     case 'read': {
       const chat = await deps.userState.chat(effect.chat_id);

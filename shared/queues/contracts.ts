@@ -78,6 +78,17 @@ export const reactJob = defineJob(
   z.object({ chat_id: id, msg_id: id, reactions: z.array(Reaction) }),
 );
 
+/**
+ * A sender's edit of a text or emote message, gated like a send. The api gives each request its own
+ * job id; the worker notes it with the edit, so a job run twice edits once.
+ */
+export const editMessageJob = defineJob(
+  'messages',
+  'edit-message',
+  z.object({ uid, chat_id: id, msg_id: id, message: z.string(), format: z.enum(['plain', 'markdown']), requested_at: z.iso.datetime() }),
+  MessageObject,
+);
+
 /** Every few minutes: removes the stored objects of uploads abandoned midway (their api stopped). */
 export const sweepUploadsJob = defineJob('timers', 'sweep-uploads', z.object({}));
 

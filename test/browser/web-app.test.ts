@@ -72,6 +72,7 @@ describe('Wetty Web (Chromium)', function () {
     expect(page.headers.get('content-security-policy')).to.include("script-src 'self'");
     const html = await page.text();
     expect(html).to.include('<meta name="wetty-recall-window-seconds" content="120" />');
+    expect(html).to.include('<meta name="wetty-edit-window-seconds" content="172800" />');
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).to.be.a('string');
     const js = await fetch(`${baseUrl}${asset}`, { headers: { 'accept-encoding': 'gzip' } });
@@ -181,6 +182,29 @@ describe('Wetty Web (Chromium)', function () {
     await screenshot(bob.page, 'chat');
   });
 
+  it('Alice searches her messages: matches listed with the words marked; a click opens the chat; Carol finds nothing', async () => {
+    const { alice, carol } = people;
+    await alice.page.getByRole('link', { name: /^Chats/ }).click();
+    const box = alice.page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill('got them');
+    await box.press('Enter');
+    const results = alice.page.getByRole('list', { name: 'Messages matching got them' });
+    await results.locator('mark').first().waitFor();
+    expect(await results.locator('li').count()).to.equal(1);
+    expect(await results.locator('mark').allTextContents()).to.deep.equal(['got', 'them']);
+    expect(await results.locator('.last').textContent()).to.equal('hi Alice, got them all');
+    await screenshot(alice.page, 'search');
+    await results.locator('a').click();
+    await alice.page.waitForURL(`**/app/chats/${directChatId}`);
+    await alice.page.getByRole('button', { name: 'Close' }).click();
+    await alice.page.locator(`[data-chat-id="${directChatId}"]`).waitFor();
+
+    const carolBox = carol.page.getByRole('searchbox', { name: 'Search messages' });
+    await carolBox.fill('got them');
+    await carolBox.press('Enter');
+    await carol.page.getByRole('list', { name: 'Messages matching got them' }).getByText('No messages match.').waitFor();
+  });
+
   it('measures the chat screen’s time to interactive (printed, not asserted)', async () => {
     const { alice } = people;
     const times: number[] = [];
@@ -224,6 +248,10 @@ describe('Wetty Web (Chromium)', function () {
     const bobThumb = bob.page.locator('img[data-thumb]').last();
     await bobThumb.waitFor();
     await waitFor(async () => (await bobThumb.evaluate((img: any) => img.complete && img.naturalWidth > 0)) === true, 10_000);
+    // The api's thumbnail (320 px wide), not the 1600 px original.
+    const shown: { src: string; width: number } = await bobThumb.evaluate((img: any) => ({ src: img.currentSrc, width: img.naturalWidth }));
+    expect(shown.src).to.match(/\/f\/fserv\/thumb\/file_[0-9A-Za-z]+\?w=320&sig=/);
+    expect(shown.width).to.equal(320);
     const seen: { shown: boolean; max: number; total: number } = await alice.page.evaluate(() => window.uploadSeen);
     expect(seen.shown, 'the progress bar was shown').to.equal(true);
     expect(seen.total).to.be.greaterThan(0);
@@ -259,6 +287,40 @@ describe('Wetty Web (Chromium)', function () {
     await onAlice.getByRole('button', { name: 'Recall message' }).click();
     await bob.page.locator(`li.msg[data-msg-id="${msgId}"][data-recalled="true"]`).waitFor();
     expect(await bob.page.locator(`li.msg[data-msg-id="${msgId}"]`).textContent()).to.include('recalled');
+  });
+
+  it('Alice edits her message in place and pins it; Bob sees the edit and the pin, then the unpin', async () => {
+    const { alice, bob } = people;
+    const text = `to edit ${randomBytes(3).toString('hex')}`;
+    const box = alice.page.getByLabel('Message', { exact: true });
+    await box.fill(text);
+    await box.press('Enter');
+    await bob.page.locator('li.msg', { hasText: text }).waitFor();
+    const msgId = await alice.page.locator('li.msg', { hasText: text }).getAttribute('data-msg-id');
+    const onAlice = alice.page.locator(`li.msg[data-msg-id="${msgId}"]`);
+
+    await onAlice.hover();
+    await onAlice.getByRole('button', { name: 'Edit message' }).click();
+    const editor = onAlice.getByRole('textbox', { name: 'Edited text' });
+    await editor.fill(`${text}, edited`);
+    await editor.press('Enter');
+    const onBob = bob.page.locator(`li.msg[data-msg-id="${msgId}"]`);
+    await onBob.locator('.plain', { hasText: `${text}, edited` }).waitFor();
+    await onBob.locator('.edited').waitFor();
+
+    await bob.page.getByRole('button', { name: 'Pins' }).click();
+    const bobPins = bob.page.getByRole('complementary', { name: 'Pinned messages' });
+    await bobPins.getByText('Nothing is pinned in this chat.').waitFor();
+    await onAlice.hover();
+    await onAlice.getByRole('button', { name: 'Pin message' }).click();
+    await bobPins.locator(`[data-pin-msg-id="${msgId}"]`, { hasText: `${text}, edited` }).waitFor();
+    await screenshot(bob.page, 'pins');
+
+    await alice.page.getByRole('button', { name: 'Pins' }).click();
+    const alicePins = alice.page.getByRole('complementary', { name: 'Pinned messages' });
+    await alicePins.locator(`[data-pin-msg-id="${msgId}"]`).getByRole('button', { name: /^Unpin/ }).click();
+    await bobPins.getByText('Nothing is pinned in this chat.').waitFor();
+    for (const person of [alice, bob]) await person.page.getByRole('button', { name: 'Pins' }).click();
   });
 
   it('a group with Carol: a manager mutes Bob and Bob’s composer says so', async () => {

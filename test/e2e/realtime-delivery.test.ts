@@ -134,7 +134,7 @@ describe('realtime delivery across processes', function () {
 
     await system.http.post('/chats/message/recall', { token: a.token, json: { msg_id: message.id } });
     const recall = await bWs.waitFor((f) => f.event === 'on_recall');
-    expect(recall.data).to.deep.equal({ chat_id: chatId, msg_id: message.id, seq: message.seq });
+    expect(recall.data).to.deep.equal({ chat_id: chatId, msg_id: message.id, seq: message.seq, cursor: 2 });
 
     aWs.close();
     const offline = await bWs.waitFor((f) => f.event === 'on_presence' && f.data.uid === a.uid && f.data.status === 'offline');

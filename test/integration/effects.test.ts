@@ -6,6 +6,7 @@ import { revokeSession } from '../../api/users/auth.service.ts';
 import { authenticateToken, type AuthContext } from '../../shared/auth/authenticate.ts';
 import { sendMessageJob } from '../../shared/queues/contracts.ts';
 import { relayOverdue } from '../../workers/outbox-relay.ts';
+import { editMessageProcessor } from '../../workers/processors/edit-message.processor.ts';
 import { reactProcessor } from '../../workers/processors/react.processor.ts';
 import { recallMessageProcessor } from '../../workers/processors/recall-message.processor.ts';
 import { reminderProcessor } from '../../workers/processors/reminder.processor.ts';
@@ -160,7 +161,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect(await recallMessageProcessor.handle(data, workers.deps, {} as Job)).to.deep.equal(answer);
     await relayAll();
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_recall').length === 1, 5000);
-    expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1 });
+    expect(heardOn(channel, (f) => f.event === 'on_recall')[0]?.data).to.deep.equal({ chat_id: chatId, msg_id: sent.body.id, seq: 1, cursor: 1 });
   });
 
   it('a reaction removal whose push failed succeeds with the new tally, answers the same when its job runs again; on_reaction still reaches the chat', async () => {
@@ -183,6 +184,25 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect((other as Error).message).to.match(/not_found/);
     await relayAll();
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_reaction' && f.data.action === 'removed').length === 1, 5000);
+  });
+
+  it('an edit whose push failed succeeds; the same job run again answers the same message and edits once; on_edit still reaches the chat', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const sent = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: cgid(), message_type: 'text', message: 'frist' } });
+    const channel = api.deps.keys.userChannel(b.uid);
+    await listen(channel);
+    const data = { uid: a.uid, chat_id: chatId, msg_id: sent.body.id, message: 'first', format: 'plain' as const, requested_at: new Date().toISOString() };
+    const job = { id: `edit-test-${cgid()}` } as Job;
+    const answer = await editMessageProcessor.handle(data, { ...workers.deps, redis: deadRedis }, job);
+    expect(answer).to.include({ id: sent.body.id, message: 'first', edit_count: 1 });
+    // The same job run again (recovered after a crash past its commit) answers the message, with no second version.
+    expect(await editMessageProcessor.handle({ ...data, message: 'first!' }, workers.deps, job)).to.deep.equal(answer);
+    expect(await api.deps.db('message_edits').where({ message_id: sent.body.id })).to.have.length(1);
+    expect(await api.deps.db('chat_changes').where({ chat_id: chatId })).to.have.length(1);
+    await relayAll();
+    await waitFor(() => heardOn(channel, (f) => f.event === 'on_edit').length === 1, 5000);
+    expect(heardOn(channel, (f) => f.event === 'on_edit')[0]?.data).to.include({ chat_id: chatId, msg_id: sent.body.id, message: 'first', edit_count: 1, cursor: 1 });
   });
 
   it('a reminder job run twice reminds each person once', async () => {

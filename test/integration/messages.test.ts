@@ -30,7 +30,7 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       const first = await send(a, chatId, { message: 'hello' });
       expect(first.status, JSON.stringify(first.body)).to.equal(201);
       expect(first.body).to.include({ chat_id: chatId, seq: 1, sender_uid: a.uid, message: 'hello', message_type: 'text', format: 'plain', recalled: false });
-      expect(first.body).to.have.all.keys('id', 'chat_id', 'seq', 'sender_uid', 'message', 'message_type', 'format', 'client_generated_id', 'reply_to_id', 'reply_root_id', 'forwarded_from', 'mentions', 'reactions', 'file', 'remind_at', 'recalled', 'created_at');
+      expect(first.body).to.have.all.keys('id', 'chat_id', 'seq', 'sender_uid', 'message', 'message_type', 'format', 'client_generated_id', 'reply_to_id', 'reply_root_id', 'forwarded_from', 'mentions', 'reactions', 'file', 'remind_at', 'recalled', 'created_at', 'edited_at', 'edit_count');
       const second = await send(b, chatId, { message: 'hi back', reply_to_id: first.body.id, reply_root_id: first.body.id });
       expect(second.body).to.include({ seq: 2, reply_to_id: first.body.id, reply_root_id: first.body.id });
     });

@@ -37,5 +37,6 @@ export class HttpClient {
   get = <T = any>(path: string, options?: RequestOptions) => this.request<T>('GET', path, options);
   post = <T = any>(path: string, options?: RequestOptions) => this.request<T>('POST', path, options);
   put = <T = any>(path: string, options?: RequestOptions) => this.request<T>('PUT', path, options);
+  patch = <T = any>(path: string, options?: RequestOptions) => this.request<T>('PATCH', path, options);
   delete = <T = any>(path: string, options?: RequestOptions) => this.request<T>('DELETE', path, options);
 }

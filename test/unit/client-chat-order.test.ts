@@ -5,7 +5,7 @@ import type { Message } from '../../client/src/index.ts';
 
 const message = (seq: number, chatId = 'c1'): Message =>
   ({ id: `m${seq}`, chat_id: chatId, seq, sender_uid: 'u'.repeat(32), message: `#${seq}`, message_type: 'text', format: 'plain', client_generated_id: `g${seq}`,
-    reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], reactions: [], file: null, remind_at: null, recalled: false, created_at: new Date(0).toISOString() }) as Message;
+    reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], reactions: [], file: null, remind_at: null, recalled: false, created_at: new Date(0).toISOString(), edited_at: null, edit_count: 0 }) as Message;
 const seqsOf = (released: Array<Released<{ seq: number; tag?: string }>>) => released.map((r) => (r.message ? r.message.seq : `e${r.event.seq}`));
 
 describe('client SDK: the per-chat ordering buffer', () => {

@@ -35,10 +35,10 @@ describe('cross-process contracts', () => {
 
   it('server frames, typed by the protocol declaration, are read back by the SDK', () => {
     const frames = [
-      encodeFrame('on_recall', { chat_id: '1', msg_id: '2', seq: 3 }),
+      encodeFrame('on_recall', { chat_id: '1', msg_id: '2', seq: 3, cursor: 4 }),
       encodeFrame('on_read', { chat_id: '1', uid, seq: 3 }),
       encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() }),
-      encodeFrame('on_reaction', { chat_id: '1', msg_id: '2', seq: 3, uid, emoji: '👍', action: 'added', reactions: [{ emoji: '👍', count: 1, uids: [uid] }] }),
+      encodeFrame('on_reaction', { chat_id: '1', msg_id: '2', seq: 3, uid, emoji: '👍', action: 'added', reactions: [{ emoji: '👍', count: 1, uids: [uid] }], cursor: 5 }),
     ];
     for (const frame of frames) expect(parseServerFrame(frame), frame).to.deep.equal(JSON.parse(frame));
     expect(parseServerFrame('{"event":"on_unknown","data":{}}')).to.equal(undefined);

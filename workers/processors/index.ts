@@ -1,4 +1,5 @@
 import type { Processor } from '../processor.ts';
+import { editMessageProcessor } from './edit-message.processor.ts';
 import { liftMuteProcessor } from './lift-mute.processor.ts';
 import { makeThumbnailsProcessor } from './make-thumbnails.processor.ts';
 import { pingProcessor } from './ping.processor.ts';
@@ -14,6 +15,7 @@ export const processors = [
   sendMessageProcessor,
   recallMessageProcessor,
   reactProcessor,
+  editMessageProcessor,
   liftMuteProcessor,
   reminderProcessor,
   sweepUploadsProcessor,

@@ -1,12 +1,16 @@
 import { findMessage, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
+import { recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
+import { deleteEdits } from '../../shared/db/repositories/message-edits.repository.ts';
+import { deletePin } from '../../shared/db/repositories/pins.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { recallMessageJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 
 /**
  * Recall: the sender within the recall window, or a group's owner and managers at any time. The
- * body is erased and everyone in the chat gets `on_recall {chat_id, msg_id, seq}`, recorded with the
- * erasure in one transaction: a run that stops after the commit leaves the push to the relay, and a
+ * body and its earlier versions are erased, a pin is taken off, and everyone in the chat gets
+ * `on_recall {chat_id, msg_id, seq, cursor}` (and `on_pin` when it was pinned), recorded in the chat's
+ * change feed with the erasure in one transaction: a run that stops after the commit leaves the push to the relay, and a
  * second run finds the message recalled and answers the same.
  */
 export const recallMessageProcessor = defineProcessor(recallMessageJob, async (data, deps) => {
@@ -24,7 +28,19 @@ export const recallMessageProcessor = defineProcessor(recallMessageJob, async (d
   }
   await commitWithEffects(deps, async (trx, effects) => {
     // Recalled meanwhile by someone else: their recall carries the push.
-    if (await recallMessage(trx, message.id)) effects.push({ kind: 'recall', msg_id: message.id });
+    if (!(await recallMessage(trx, message.id))) return;
+    await deleteEdits(trx, message.id);
+    const recall = await recordChange(trx, { chatId: message.chat_id, kind: 'recall', messageId: message.id, actorUid: message.sender_uid, data: { msg_id: message.id, seq: Number(message.seq) } });
+    effects.push({ kind: 'change', chat_id: recall.chatId, cursor: recall.cursor });
+    // A recalled message is unpinned too.
+    const pin = await deletePin(trx, message.chat_id, message.id);
+    if (pin) {
+      const unpin = await recordChange(trx, {
+        chatId: message.chat_id, kind: 'pin', messageId: message.id, actorUid: data.uid,
+        data: { msg_id: message.id, pinned: false, by_uid: data.uid, at: new Date().toISOString() },
+      });
+      effects.push({ kind: 'change', chat_id: unpin.chatId, cursor: unpin.cursor });
+    }
   });
   return answer;
 });

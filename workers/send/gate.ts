@@ -82,7 +82,7 @@ async function sendableFile(deps: WorkerDeps, uid: string, fid: string): Promise
   return file ? { fid: file.fid, name: file.name, size: file.size, mime: file.mime, width: file.width, height: file.height } : null;
 }
 
-const SEND_REFUSALS: Record<SendRefusal, string> = {
+export const SEND_REFUSALS: Record<SendRefusal, string> = {
   not_member: 'You are not a member of this chat',
   not_friends: 'You can only message friends directly',
   blocked: 'One of you blocks the other',

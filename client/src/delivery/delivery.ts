@@ -5,7 +5,10 @@ import type { GapUnrecoverable } from '../types.ts';
 import { fullJitterDelay } from '../connection/backoff.ts';
 import { ChatOrder, type Released } from './chat-order.ts';
 
-type ChatEvent = { kind: 'recall'; data: ServerFrames['on_recall']; seq: number } | { kind: 'reaction'; data: ServerFrames['on_reaction']; seq: number };
+type ChatEvent =
+  | { kind: 'recall'; data: ServerFrames['on_recall']; seq: number }
+  | { kind: 'reaction'; data: ServerFrames['on_reaction']; seq: number }
+  | { kind: 'edit'; data: ServerFrames['on_edit']; seq: number };
 
 export interface DeliveryHooks {
   /** One page of `GET /chats/{chat_id}/messages?after=`. */
@@ -15,6 +18,9 @@ export interface DeliveryHooks {
   message(message: Message): void;
   recall(data: ServerFrames['on_recall']): void;
   reaction(data: ServerFrames['on_reaction']): void;
+  edit(data: ServerFrames['on_edit']): void;
+  /** The chat list read on a catch-up (null when it could not be read), for the change feed. */
+  listed(chats: ResponseOf<'GET /chats'>['chats'] | null): void;
   unrecoverable(gap: GapUnrecoverable): void;
   /** Every message seen, from a frame or a fill (before ordering), for the outbox to match. */
   seen(message: Message): void;
@@ -75,6 +81,10 @@ export class Delivery {
     this.onEvent(data.chat_id, { kind: 'reaction', data, seq: data.seq });
   }
 
+  onEdit(data: ServerFrames['on_edit']): void {
+    this.onEvent(data.chat_id, { kind: 'edit', data, seq: data.seq });
+  }
+
   /** After `on_ready` or `resync`: learn where every chat is and fill the ones behind. */
   catchUp(): Promise<void> {
     this.catchingUp ??= this.doCatchUp().finally(() => (this.catchingUp = undefined));
@@ -92,6 +102,7 @@ export class Delivery {
     } catch {
       // Without the list, fill every chat we know (a cheap request each when nothing is missing).
       for (const chatId of this.chats.keys()) this.fill(chatId);
+      this.hooks.listed(null);
       return;
     }
     const inList = new Set<string>();
@@ -106,6 +117,7 @@ export class Delivery {
       if (inList.has(chatId)) continue;
       if ((full && chat.order.delivered !== undefined) || chat.order.hasGap) this.fill(chatId);
     }
+    this.hooks.listed(list.chats);
   }
 
   private onEvent(chatId: string, event: ChatEvent): void {
@@ -122,6 +134,7 @@ export class Delivery {
     for (const item of released) {
       if (item.message) this.hooks.message(item.message);
       else if (item.event.kind === 'recall') this.hooks.recall(item.event.data);
+      else if (item.event.kind === 'edit') this.hooks.edit(item.event.data);
       else this.hooks.reaction(item.event.data);
     }
     const chat = this.chats.get(chatId);

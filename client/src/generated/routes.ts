@@ -419,6 +419,7 @@ export interface RouteTable {
       join_rule: "open" | "approval" | "invite_only";
       category: "small" | "large";
       mute_all: boolean;
+      members_can_pin: boolean;
       member_count: number;
       owner_uid: string | null;
       my_role: "owner" | "manager" | "member" | null;
@@ -493,6 +494,7 @@ export interface RouteTable {
       join_rule: "open" | "approval" | "invite_only";
       category: "small" | "large";
       mute_all: boolean;
+      members_can_pin: boolean;
       member_count: number;
       owner_uid: string | null;
       my_role: "owner" | "manager" | "member" | null;
@@ -529,6 +531,7 @@ export interface RouteTable {
       join_rule?: "open" | "approval" | "invite_only";
       category?: "small" | "large";
       mute_all?: boolean;
+      members_can_pin?: boolean;
     };
     status: 200;
     response: {
@@ -542,6 +545,7 @@ export interface RouteTable {
       join_rule: "open" | "approval" | "invite_only";
       category: "small" | "large";
       mute_all: boolean;
+      members_can_pin: boolean;
       member_count: number;
       owner_uid: string | null;
       my_role: "owner" | "manager" | "member" | null;
@@ -793,8 +797,11 @@ export interface RouteTable {
           remind_at: string | null;
           recalled: boolean;
           created_at: string;
+          edited_at: string | null;
+          edit_count: number;
         } | null;
         last_activity_at: string;
+        change_cursor: number;
       }>;
     };
     errorCode: "headers_too_large" | "invalid_input" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
@@ -815,6 +822,66 @@ export interface RouteTable {
       created: boolean;
     };
     errorCode: "blocked" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_target" | "not_found" | "not_friends" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Search the messages you may read: words, "phrases", -excluded; newest first or by rank */
+  "GET /chats/search": {
+    auth: true;
+    params: undefined;
+    query: {
+      q: string;
+      chat_id?: string;
+      from_uid?: string;
+      before?: string;
+      order?: "time" | "rank";
+      cursor?: string;
+      limit?: number;
+    };
+    body: undefined;
+    status: 200;
+    response: {
+      results: Array<{
+        message: {
+          id: string;
+          chat_id: string;
+          seq: number;
+          sender_uid: string;
+          message: string;
+          message_type: "text" | "emote" | "image" | "file" | "reminder" | "system";
+          format: "plain" | "markdown";
+          client_generated_id: string;
+          reply_to_id: string | null;
+          reply_root_id: string | null;
+          forwarded_from: string | null;
+          mentions: Array<string>;
+          reactions: Array<{
+            emoji: string;
+            count: number;
+            uids: Array<string>;
+          }>;
+          file: {
+            fid: string;
+            name: string;
+            size: number;
+            mime: string;
+            width: number | null;
+            height: number | null;
+          } | null;
+          remind_at: string | null;
+          recalled: boolean;
+          created_at: string;
+          edited_at: string | null;
+          edit_count: number;
+        };
+        highlights: Array<{
+          /** first UTF-16 code unit of the match in `message.message` */
+          start: number;
+          /** the code unit after the match */
+          end: number;
+        }>;
+      }>;
+      next_cursor: string | null;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "invalid_query" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** Recall a message (sender within the window; owner and managers any time) */
   "POST /chats/message/recall": {
@@ -876,6 +943,8 @@ export interface RouteTable {
         remind_at: string | null;
         recalled: boolean;
         created_at: string;
+        edited_at: string | null;
+        edit_count: number;
       }>;
       has_more: boolean;
     };
@@ -929,6 +998,8 @@ export interface RouteTable {
       remind_at: string | null;
       recalled: boolean;
       created_at: string;
+      edited_at: string | null;
+      edit_count: number;
     };
     errorCode: "blocked" | "cannot_forward" | "client_generated_id_reused" | "file_not_found" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_reply" | "muted" | "muted_all" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "session_ended" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
@@ -992,6 +1063,264 @@ export interface RouteTable {
         count: number;
         uids: Array<string>;
       }>;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Edit your own text or emote message (within EDIT_WINDOW_SECONDS; not once recalled) */
+  "PATCH /chats/{chat_id}/messages/{msg_id}": {
+    auth: true;
+    params: {
+      chat_id: string;
+      msg_id: string;
+    };
+    query: undefined;
+    body: {
+      message: string;
+      format?: "plain" | "markdown";
+    };
+    status: 200;
+    response: {
+      id: string;
+      chat_id: string;
+      seq: number;
+      sender_uid: string;
+      message: string;
+      message_type: "text" | "emote" | "image" | "file" | "reminder" | "system";
+      format: "plain" | "markdown";
+      client_generated_id: string;
+      reply_to_id: string | null;
+      reply_root_id: string | null;
+      forwarded_from: string | null;
+      mentions: Array<string>;
+      reactions: Array<{
+        emoji: string;
+        count: number;
+        uids: Array<string>;
+      }>;
+      file: {
+        fid: string;
+        name: string;
+        size: number;
+        mime: string;
+        width: number | null;
+        height: number | null;
+      } | null;
+      remind_at: string | null;
+      recalled: boolean;
+      created_at: string;
+      edited_at: string | null;
+      edit_count: number;
+    };
+    errorCode: "blocked" | "edit_window_passed" | "headers_too_large" | "invalid_body" | "invalid_format" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_message" | "message_recalled" | "muted" | "muted_all" | "not_allowed" | "not_editable" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** A message's earlier versions, newest first */
+  "GET /chats/{chat_id}/messages/{msg_id}/edits": {
+    auth: true;
+    params: {
+      chat_id: string;
+      msg_id: string;
+    };
+    query: undefined;
+    body: undefined;
+    status: 200;
+    response: {
+      chat_id: string;
+      msg_id: string;
+      edits: Array<{
+        version: number;
+        message: string;
+        format: "plain" | "markdown";
+        written_at: string;
+        replaced_at: string;
+      }>;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** The chat's pinned messages, newest first */
+  "GET /chats/{chat_id}/pins": {
+    auth: true;
+    params: {
+      chat_id: string;
+    };
+    query: undefined;
+    body: undefined;
+    status: 200;
+    response: {
+      pins: Array<{
+        chat_id: string;
+        msg_id: string;
+        by_uid: string;
+        pinned_at: string;
+        message: {
+          id: string;
+          chat_id: string;
+          seq: number;
+          sender_uid: string;
+          message: string;
+          message_type: "text" | "emote" | "image" | "file" | "reminder" | "system";
+          format: "plain" | "markdown";
+          client_generated_id: string;
+          reply_to_id: string | null;
+          reply_root_id: string | null;
+          forwarded_from: string | null;
+          mentions: Array<string>;
+          reactions: Array<{
+            emoji: string;
+            count: number;
+            uids: Array<string>;
+          }>;
+          file: {
+            fid: string;
+            name: string;
+            size: number;
+            mime: string;
+            width: number | null;
+            height: number | null;
+          } | null;
+          remind_at: string | null;
+          recalled: boolean;
+          created_at: string;
+          edited_at: string | null;
+          edit_count: number;
+        };
+      }>;
+    };
+    errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Pin a message (direct chats: either person; groups: owner and managers, or members when members_can_pin) */
+  "POST /chats/{chat_id}/pins": {
+    auth: true;
+    params: {
+      chat_id: string;
+    };
+    query: undefined;
+    body: {
+      msg_id: string;
+    };
+    status: 200;
+    response: {
+      chat_id: string;
+      msg_id: string;
+      by_uid: string;
+      pinned_at: string;
+      message: {
+        id: string;
+        chat_id: string;
+        seq: number;
+        sender_uid: string;
+        message: string;
+        message_type: "text" | "emote" | "image" | "file" | "reminder" | "system";
+        format: "plain" | "markdown";
+        client_generated_id: string;
+        reply_to_id: string | null;
+        reply_root_id: string | null;
+        forwarded_from: string | null;
+        mentions: Array<string>;
+        reactions: Array<{
+          emoji: string;
+          count: number;
+          uids: Array<string>;
+        }>;
+        file: {
+          fid: string;
+          name: string;
+          size: number;
+          mime: string;
+          width: number | null;
+          height: number | null;
+        } | null;
+        remind_at: string | null;
+        recalled: boolean;
+        created_at: string;
+        edited_at: string | null;
+        edit_count: number;
+      };
+    };
+    errorCode: "blocked" | "headers_too_large" | "invalid_body" | "invalid_input" | "invalid_json" | "muted" | "muted_all" | "not_allowed" | "not_found" | "not_friends" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "too_many_pins" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Unpin a message (whoever may pin) */
+  "DELETE /chats/{chat_id}/pins/{msg_id}": {
+    auth: true;
+    params: {
+      chat_id: string;
+      msg_id: string;
+    };
+    query: undefined;
+    body: undefined;
+    status: 200;
+    response: {
+      chat_id: string;
+      msg_id: string;
+      pinned: false;
+    };
+    errorCode: "blocked" | "headers_too_large" | "invalid_input" | "muted" | "muted_all" | "not_allowed" | "not_found" | "not_friends" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+  };
+  /** Edits, recalls, reactions and pins after a change cursor (?since=), in order */
+  "GET /chats/{chat_id}/changes": {
+    auth: true;
+    params: {
+      chat_id: string;
+    };
+    query: {
+      since: number;
+      max?: number;
+    };
+    body: undefined;
+    status: 200;
+    response: {
+      changes: Array<{
+        kind: "edit";
+        cursor: number;
+        data: {
+          chat_id: string;
+          msg_id: string;
+          seq: number;
+          message: string;
+          format: "plain" | "markdown";
+          edited_at: string;
+          edit_count: number;
+          cursor: number;
+        };
+      } | {
+        kind: "recall";
+        cursor: number;
+        data: {
+          chat_id: string;
+          msg_id: string;
+          seq: number;
+          cursor: number;
+        };
+      } | {
+        kind: "reaction";
+        cursor: number;
+        data: {
+          chat_id: string;
+          msg_id: string;
+          seq: number;
+          uid: string;
+          emoji: string;
+          action: "added" | "removed";
+          reactions: Array<{
+            emoji: string;
+            count: number;
+            uids: Array<string>;
+          }>;
+          cursor: number;
+        };
+      } | {
+        kind: "pin";
+        cursor: number;
+        data: {
+          chat_id: string;
+          msg_id: string;
+          pinned: boolean;
+          by_uid: string;
+          at: string;
+          cursor: number;
+        };
+      }>;
+      has_more: boolean;
+      cursor: number;
     };
     errorCode: "headers_too_large" | "invalid_input" | "not_found" | "origin_not_allowed" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };

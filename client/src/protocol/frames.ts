@@ -33,8 +33,10 @@ export interface ReadyData {
 /** The `data` of each server frame, by event name. */
 export interface ServerFrames {
   on_message: Message;
-  on_recall: { chat_id: string; msg_id: string; seq: number };
-  on_reaction: { chat_id: string; msg_id: string; seq: number; uid: string; emoji: string; action: 'added' | 'removed'; reactions: Reaction[] };
+  on_recall: { chat_id: string; msg_id: string; seq: number; cursor: number };
+  on_reaction: { chat_id: string; msg_id: string; seq: number; uid: string; emoji: string; action: 'added' | 'removed'; reactions: Reaction[]; cursor: number };
+  on_edit: { chat_id: string; msg_id: string; seq: number; message: string; format: 'plain' | 'markdown'; edited_at: string; edit_count: number; cursor: number };
+  on_pin: { chat_id: string; msg_id: string; pinned: boolean; by_uid: string; at: string; cursor: number };
   on_read: { chat_id: string; uid: string; seq: number };
   on_typing: { chat_id: string; uid: string };
   on_presence: { uid: string; status: 'online' | 'offline'; at: string };
@@ -44,6 +46,15 @@ export interface ServerFrames {
 }
 
 export type ServerEventName = keyof ServerFrames;
+
+/**
+ * The frames that are also entries of a chat's change feed (`GET /chats/{chat_id}/changes`): each
+ * carries its `cursor`, so a client that saw one can resume the feed right after it.
+ */
+export const changeEvents = { edit: 'on_edit', recall: 'on_recall', reaction: 'on_reaction', pin: 'on_pin' } as const;
+export type ChangeKind = keyof typeof changeEvents;
+/** One entry of the change feed: its kind and the data its live frame carries. */
+export type ChatChange = { [K in ChangeKind]: { kind: K; cursor: number; data: ServerFrames[(typeof changeEvents)[K]] } }[ChangeKind];
 export type ServerFrame = { [E in ServerEventName]: { event: E; data: ServerFrames[E] } }[ServerEventName];
 
 /** The `data` of each frame a client may send. */
@@ -53,7 +64,7 @@ export interface ClientFrames {
 
 export type ClientEventName = keyof ClientFrames;
 
-export const serverEventNames: readonly ServerEventName[] = ['on_message', 'on_recall', 'on_reaction', 'on_read', 'on_typing', 'on_presence', 'on_notify', 'on_ready', 'error'];
+export const serverEventNames: readonly ServerEventName[] = ['on_message', 'on_recall', 'on_reaction', 'on_edit', 'on_pin', 'on_read', 'on_typing', 'on_presence', 'on_notify', 'on_ready', 'error'];
 
 /** Parses a server frame's text; `undefined` for anything that is not a known frame. */
 export function parseServerFrame(text: string): ServerFrame | undefined {

@@ -35,12 +35,21 @@ export function filesResource(context: FilesContext) {
     /** The absolute URL of a signed link, ready for `<img src>` or `<a href>`. */
     linkUrl: async (fid: string) => context.url((await request(context, fid)).url),
     /**
-     * The absolute URL of an image's thumbnail. Signed like `linkUrl`; until the api serves
-     * thumbnails of its own this is the signed link of the image itself.
+     * The absolute URL of a WebP thumbnail of a PNG, JPEG, GIF or WebP image, at the smallest
+     * width the api makes (160, 320, 640) that is at least `size` (default 320), signed with the
+     * same `sig` as `linkUrl`. Other files have none (the URL answers 404 `no_thumbnail`), and a
+     * thumbnail still being made answers 503: an `<img>` should fall back to `linkUrl` on error.
      */
-    thumbUrl: async (fid: string, _options: { size?: number } = {}) => context.url((await request(context, fid)).url),
+    thumbUrl: async (fid: string, options: { size?: number } = {}) => {
+      const sig = new URL((await request(context, fid)).url, 'http://link.invalid').searchParams.get('sig') ?? '';
+      const width = THUMBNAIL_WIDTHS.find((w) => w >= (options.size ?? 320)) ?? THUMBNAIL_WIDTHS[THUMBNAIL_WIDTHS.length - 1];
+      return context.url(`/f/fserv/thumb/${encodeURIComponent(fid)}?w=${width}&sig=${encodeURIComponent(sig)}`);
+    },
   };
 }
+
+/** The widths the api makes thumbnails at (docs/api.md, "Thumbnails"). */
+export const THUMBNAIL_WIDTHS = [160, 320, 640] as const;
 
 const request = (context: FilesContext, fid: string) => context.request('GET', '/fserv/link/{fid}', { params: { fid } });
 

@@ -1,6 +1,6 @@
 import type { RouteName, RouteTable } from '../generated/routes.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The paths that have a route for `M`. */
 export type PathOf<M extends HttpMethod> = RouteName extends infer K ? (K extends `${M} ${infer P}` ? P : never) : never;

@@ -115,7 +115,9 @@ export class SessionManager {
     if (!session) return;
     const remaining = Date.parse(session.expiresAt) - Date.now();
     if (!Number.isFinite(remaining)) return;
-    const before = this.refreshBeforeMs ?? Math.min(3_600_000, Math.max(5_000, remaining / 10));
+    // Never earlier than halfway through what is left: a token that lives only seconds is refreshed
+    // every half-life, not in a loop.
+    const before = Math.min(this.refreshBeforeMs ?? Math.min(3_600_000, Math.max(5_000, remaining / 10)), remaining / 2);
     const delay = inMs ?? Math.max(0, remaining - before);
     // Timers above 2^31-1 ms fire at once: wake up daily and look again for long-lived tokens.
     this.timer = setTimeout(() => {

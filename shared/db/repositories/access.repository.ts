@@ -8,6 +8,8 @@ export interface ChatFacts {
   directUids: [string, string] | null;
   groupId: string | null;
   muteAll: boolean;
+  /** A group's setting letting plain members pin messages. */
+  membersCanPin: boolean;
   category: 'small' | 'large' | null;
 }
 
@@ -25,8 +27,8 @@ export interface PairFacts {
 export async function loadChatFacts(db: Db, chatId: string): Promise<ChatFacts | null> {
   const row = await db('chats as c')
     .leftJoin('groups as g', 'g.chat_id', 'c.id')
-    .select<{ kind: 'direct' | 'group'; direct_key: string | null; group_id: string | null; mute_all: boolean | null; category: 'small' | 'large' | null } | undefined>(
-      'c.kind', 'c.direct_key', 'g.id as group_id', 'g.mute_all', 'g.category',
+    .select<{ kind: 'direct' | 'group'; direct_key: string | null; group_id: string | null; mute_all: boolean | null; members_can_pin: boolean | null; category: 'small' | 'large' | null } | undefined>(
+      'c.kind', 'c.direct_key', 'g.id as group_id', 'g.mute_all', 'g.members_can_pin', 'g.category',
     )
     .where('c.id', chatId)
     .first();
@@ -37,6 +39,7 @@ export async function loadChatFacts(db: Db, chatId: string): Promise<ChatFacts |
     directUids: direct && direct.length === 2 ? [direct[0] as string, direct[1] as string] : null,
     groupId: row.group_id,
     muteAll: row.mute_all ?? false,
+    membersCanPin: row.members_can_pin ?? false,
     category: row.category,
   };
 }

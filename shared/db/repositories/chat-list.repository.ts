@@ -15,7 +15,8 @@ export interface ChatListRow {
   group_name: string | null;
   group_avatar_fid: string | null;
   group_category: 'small' | 'large' | null;
-  last_message: (Omit<MessageRow, 'created_at' | 'remind_at' | 'recalled_at'> & { created_at: string; remind_at: string | null; recalled_at: string | null }) | null;
+  last_change: string;
+  last_message: (Omit<MessageRow, 'created_at' | 'remind_at' | 'recalled_at' | 'edited_at'> & { created_at: string; remind_at: string | null; recalled_at: string | null; edited_at: string | null }) | null;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface ChatListRow {
  */
 export async function listChatsOf(db: Db, uid: string, limit: number): Promise<ChatListRow[]> {
   const { rows } = await db.raw<{ rows: ChatListRow[] }>(
-    `select c.id as chat_id, c.kind, c.last_seq, m.last_read_seq, c.last_activity_at,
+    `select c.id as chat_id, c.kind, c.last_seq, c.last_change, m.last_read_seq, c.last_activity_at,
             pu.uid as peer_uid, pu.username as peer_username, pu.nickname as peer_nickname, pu.avatar_fid as peer_avatar_fid,
             g.id as group_id, g.name as group_name, g.avatar_fid as group_avatar_fid, g.category as group_category,
             (select to_jsonb(lm) from messages lm

@@ -16,12 +16,14 @@ export interface GroupRow {
   join_rule: JoinRule;
   category: Category;
   mute_all: boolean;
+  /** Whether plain members may pin messages (owner and managers always may). */
+  members_can_pin: boolean;
   member_count: number;
   created_at: Date;
   updated_at: Date;
 }
 
-export type GroupProfileFields = Pick<GroupRow, 'name' | 'avatar_fid' | 'description' | 'announcement' | 'visibility' | 'join_rule' | 'category' | 'mute_all'>;
+export type GroupProfileFields = Pick<GroupRow, 'name' | 'avatar_fid' | 'description' | 'announcement' | 'visibility' | 'join_rule' | 'category' | 'mute_all' | 'members_can_pin'>;
 
 export interface MemberRow {
   uid: string;

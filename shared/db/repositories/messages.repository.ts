@@ -29,9 +29,11 @@ export interface MessageRow {
   remind_at: Date | null;
   recalled_at: Date | null;
   created_at: Date;
+  edited_at: Date | null;
+  edit_count: number;
 }
 
-export type NewMessage = Omit<MessageRow, 'id' | 'seq' | 'recalled_at' | 'created_at'>;
+export type NewMessage = Omit<MessageRow, 'id' | 'seq' | 'recalled_at' | 'created_at' | 'edited_at' | 'edit_count'>;
 
 export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
   return db<MessageRow>('messages').where({ id }).first();
@@ -169,6 +171,8 @@ export function toMessageView(row: MessageRow, reactions: ReactionSummary[] = []
     remind_at: row.remind_at?.toISOString() ?? null,
     recalled: row.recalled_at !== null,
     created_at: row.created_at.toISOString(),
+    edited_at: row.edited_at?.toISOString() ?? null,
+    edit_count: row.edit_count,
   };
 }
 

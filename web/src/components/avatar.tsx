@@ -1,6 +1,6 @@
 import { useStore } from '../lib/store.ts';
 import { presence } from '../state/people.state.ts';
-import { useFileUrl } from './use-file-url.ts';
+import { fallBackToFull, useFileUrl } from './use-file-url.ts';
 
 interface Props {
   name: string;
@@ -17,7 +17,7 @@ export function Avatar({ name, fid, presenceOf, small }: Props) {
   const status = presenceOf ? (states.get(presenceOf) ?? 'offline') : undefined;
   return (
     <span class={`avatar${small ? ' small' : ''}`} aria-hidden="true">
-      {url ? <img src={url} alt="" /> : initials(name)}
+      {url && fid ? <img src={url} alt="" onError={fallBackToFull(fid)} /> : initials(name)}
       {status && <span class={`presence-dot ${status}`} data-presence={status} />}
     </span>
   );

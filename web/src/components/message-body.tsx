@@ -3,7 +3,7 @@ import { LazyMarkdown } from './lazy-markdown.tsx';
 import type { Message } from '../state/types.ts';
 import { userOf } from '../state/people.state.ts';
 import { Lightbox } from './lightbox.tsx';
-import { fileUrl, useFileUrl } from './use-file-url.ts';
+import { fallBackToFull, fileUrl, useFileUrl } from './use-file-url.ts';
 
 /** What a message says, by its type; text always lands in text nodes (markdown is built as elements). */
 export function MessageBody({ message }: { message: Message }) {
@@ -56,10 +56,11 @@ function ImageBody({ message }: { message: Message }) {
   const open = () => {
     fileUrl(message.file?.fid ?? message.message, 'full').then(setFull, () => undefined);
   };
+
   return (
     <>
       <button type="button" class="thumb" onClick={open} aria-label={`Open image ${name}`}>
-        {thumb ? <img src={thumb} alt={name} loading="lazy" data-thumb /> : <span class="muted">Loading image…</span>}
+        {thumb ? <img src={thumb} alt={name} loading="lazy" data-thumb onError={fallBackToFull(message.file?.fid ?? message.message)} /> : <span class="muted">Loading image…</span>}
       </button>
       {full && <Lightbox src={full} alt={name} onClose={() => setFull(null)} />}
     </>

@@ -33,3 +33,16 @@ export function fileUrl(fid: string, kind: 'thumb' | 'full'): Promise<string> {
   }
   return url;
 }
+
+/**
+ * For an <img> showing a thumbnail: when there is none (a file the api cannot shrink) or it is not
+ * made yet, show the file itself instead, once.
+ */
+export function fallBackToFull(fid: string) {
+  return (event: Event) => {
+    const img = event.currentTarget as HTMLImageElement;
+    if (img.dataset['fallback']) return;
+    img.dataset['fallback'] = 'full';
+    fileUrl(fid, 'full').then((url) => (img.src = url), () => undefined);
+  };
+}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { Avatar, PresenceLabel } from '../components/avatar.tsx';
 import { Composer, type MentionCandidate } from '../components/composer.tsx';
+import { PinsPanel } from '../components/pins-panel.tsx';
 import { TimelineView, TypingLine } from '../components/timeline-view.tsx';
 import { navigate, onLinkClick } from '../lib/router.ts';
 import { useStore } from '../lib/store.ts';
@@ -24,6 +25,7 @@ export function ChatScreen({ chatId, threadRootId }: { chatId: string; threadRoo
   const [group, setGroup] = useState<Group | null>(null);
   const [members, setMembers] = useState<readonly GroupMember[]>([]);
   const [readSeqAtOpen, setReadSeqAtOpen] = useState(0);
+  const [showPins, setShowPins] = useState(false);
   const [, setClock] = useState(0);
   const groupId = chat?.group?.id;
 
@@ -92,7 +94,7 @@ export function ChatScreen({ chatId, threadRootId }: { chatId: string; threadRoo
   const title = chatTitle(chat);
 
   const main = (
-    <section class="chat chat-main" aria-label={`Chat with ${title}`}>
+    <section class={`chat chat-main${showPins ? ' with-pins' : ''}`} aria-label={`Chat with ${title}`}>
       <header class="chat-header">
         <a href="/app/chats" class="btn small back-link" onClick={onLinkClick}>
           ← Chats
@@ -105,12 +107,16 @@ export function ChatScreen({ chatId, threadRootId }: { chatId: string; threadRoo
           </h2>
           {group && <span class="muted">{group.member_count} members</span>}
         </div>
+        <button type="button" class="btn small" aria-pressed={showPins} onClick={() => setShowPins(!showPins)}>
+          Pins
+        </button>
         {groupId && (
           <a class="btn small" href={`/app/groups/${groupId}`} onClick={onLinkClick}>
             Group
           </a>
         )}
       </header>
+      {showPins && <PinsPanel chatId={chatId} onError={setError} />}
       <TimelineView
         chatId={chatId}
         myUid={profile.uid}

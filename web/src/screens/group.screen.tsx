@@ -28,12 +28,12 @@ export function GroupScreen({ groupId }: { groupId: string }) {
   const [friends, setFriends] = useState<readonly Friend[]>([]);
   const [status, setStatus] = useState<string | null>(null);
   const [muteFor, setMuteFor] = useState(MUTE_CHOICES[1]!.seconds);
-  const [edit, setEdit] = useState<{ name: string; description: string; announcement: string; visibility: string; join_rule: string; mute_all: boolean } | null>(null);
+  const [edit, setEdit] = useState<{ name: string; description: string; announcement: string; visibility: string; join_rule: string; mute_all: boolean; members_can_pin: boolean } | null>(null);
 
   const reload = async () => {
     const g = await client.groups.get(groupId);
     setGroup(g);
-    setEdit({ name: g.name, description: g.description ?? '', announcement: g.announcement ?? '', visibility: g.visibility, join_rule: g.join_rule, mute_all: g.mute_all });
+    setEdit({ name: g.name, description: g.description ?? '', announcement: g.announcement ?? '', visibility: g.visibility, join_rule: g.join_rule, mute_all: g.mute_all, members_can_pin: g.members_can_pin });
     if (!g.my_role) return;
     const page = await client.groups.members(groupId, { limit: 100 });
     setMembers(page.members);
@@ -134,6 +134,10 @@ export function GroupScreen({ groupId }: { groupId: string }) {
             <p class="row">
               <input id="g-muteall" type="checkbox" checked={edit.mute_all} onChange={(e) => setEdit({ ...edit, mute_all: (e.currentTarget as HTMLInputElement).checked })} />
               <label for="g-muteall" style="margin:0">Only the owner and managers may write</label>
+            </p>
+            <p class="row">
+              <input id="g-memberspin" type="checkbox" checked={edit.members_can_pin} onChange={(e) => setEdit({ ...edit, members_can_pin: (e.currentTarget as HTMLInputElement).checked })} />
+              <label for="g-memberspin" style="margin:0">Members may pin messages (the owner and managers always may)</label>
             </p>
             <button type="submit" class="btn primary">
               Save

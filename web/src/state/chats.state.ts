@@ -85,6 +85,10 @@ export function onChatRecall(chatId: string, msgId: string): void {
   updateChat(chatId, (chat) => (chat.last_message?.id === msgId ? ({ ...chat, last_message: { ...chat.last_message, recalled: true } } as ChatSummary) : chat));
 }
 
+export function onChatEdit(chatId: string, msgId: string, message: string, format: 'plain' | 'markdown'): void {
+  updateChat(chatId, (chat) => (chat.last_message?.id === msgId ? ({ ...chat, last_message: { ...chat.last_message, message, format } } as ChatSummary) : chat));
+}
+
 export function resetChats(): void {
   chats.set([]);
   chatsLoaded.set(false);

@@ -1,10 +1,10 @@
 import { navigate } from '../lib/router.ts';
 import { Store } from '../lib/store.ts';
-import { chatById, isChatVisible, loadChats, onChatMessage, onChatRead, onChatRecall, reloadChatsSoon, resetChats } from './chats.state.ts';
+import { chatById, isChatVisible, loadChats, onChatEdit, onChatMessage, onChatRead, onChatRecall, reloadChatsSoon, resetChats } from './chats.state.ts';
 import { client } from './client.ts';
 import { loadNotifications, onNotification, resetNotifications } from './notifications.state.ts';
 import { resetPeople, stopTyping } from './people.state.ts';
-import { onPeerRead, onTimelineMessage, onTimelineReaction, onTimelineRecall, resetTimelines, trackEntry } from './timeline.state.ts';
+import { onPeerRead, onTimelineEdit, onTimelineMessage, onTimelineReaction, onTimelineRecall, resetTimelines, trackEntry } from './timeline.state.ts';
 import type { AppNotification, Profile } from './types.ts';
 
 /** The signed-in user's profile; null when signed out. */
@@ -13,6 +13,8 @@ export const me = new Store<Profile | null>(null);
 export const authNotice = new Store<string | null>(null);
 /** Raised when a group the user is in changed (mute, role, profile), so open screens reload it. */
 export const groupChanged = new Store<{ groupId: string; at: number } | null>(null);
+/** Raised when a message of a chat was pinned or unpinned, so an open pins panel reloads. */
+export const pinChanged = new Store<{ chatId: string; at: number } | null>(null);
 
 export const isSignedIn = () => client.session !== null;
 
@@ -82,6 +84,11 @@ client.on('recall', (event) => {
   onTimelineRecall(event.chat_id, event.msg_id);
 });
 client.on('reaction', (event) => onTimelineReaction(event.chat_id, event.msg_id, event.reactions));
+client.on('edit', (event) => {
+  onChatEdit(event.chat_id, event.msg_id, event.message, event.format);
+  onTimelineEdit(event);
+});
+client.on('pin', (event) => pinChanged.set({ chatId: event.chat_id, at: Date.now() }));
 client.on('read', (event) => {
   if (event.uid === me.get()?.uid) onChatRead(event.chat_id, event.seq);
   else onPeerRead(event.chat_id, event.seq);

@@ -74,6 +74,12 @@ export function onTimelineReaction(chatId: string, msgId: string, reactions: Mes
   patchMessage(chatId, msgId, (message) => ({ ...message, reactions }));
 }
 
+export function onTimelineEdit(edit: { chat_id: string; msg_id: string; message: string; format: Message['format']; edited_at: string; edit_count: number }): void {
+  patchMessage(edit.chat_id, edit.msg_id, (message) =>
+    edit.edit_count < message.edit_count ? message : { ...message, message: edit.message, format: edit.format, edited_at: edit.edited_at, edit_count: edit.edit_count },
+  );
+}
+
 export function onPeerRead(chatId: string, seq: number): void {
   setTimeline(chatId, (t) => (seq > t.peerReadSeq ? { ...t, peerReadSeq: seq } : t));
 }
