@@ -45,23 +45,24 @@ describe('realtime: a push repeated between processes reaches a socket once', fu
   const message = (id: string, senderUid: string) =>
     encodeFrame('on_message', toMessageView({
       id, chat_id: '4242', seq: '1', sender_uid: senderUid, message: 'hello', message_type: 'text', format: 'plain', client_generated_id: `c-${id}`,
-      reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null, recalled_at: null, created_at: new Date(),
+      reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null, recalled_at: null, edited_at: null, edit_count: 0, created_at: new Date(),
     }));
   const dropped = async (event: string) => (await deps.metrics.registry.getSingleMetric('wetty_realtime_repeats_dropped_total')?.get())?.values.find((v) => v.labels.event === event)?.value ?? 0;
 
-  it('drops the second identical on_message, on_recall and on_notify on a user channel; typing and reactions pass twice', async () => {
+  it('drops the second identical on_message, on_notify and chat change on a user channel; typing passes twice, and a new change passes', async () => {
     const { user, ws } = await connect();
     const channel = deps.keys.userChannel(user.uid);
     const droppedBefore = await dropped('on_message');
+    const reaction = (cursor: number) => encodeFrame('on_reaction', { chat_id: '4242', msg_id: '9100001', seq: 1, uid: user.uid, emoji: '👍', action: 'added', reactions: [], cursor });
     const frames = [
       message('9100001', user.uid),
-      encodeFrame('on_recall', { chat_id: '4242', msg_id: '9100001', seq: 1 }),
+      encodeFrame('on_recall', { chat_id: '4242', msg_id: '9100001', seq: 1, cursor: 2 }),
       encodeFrame('on_notify', { id: '9100002', type: 'mention', created_at: new Date().toISOString() }),
       encodeFrame('on_typing', { chat_id: '4242', uid: user.uid }),
-      encodeFrame('on_reaction', { chat_id: '4242', msg_id: '9100001', seq: 1, uid: user.uid, emoji: '👍', action: 'added', reactions: [] }),
+      reaction(1),
     ];
-    for (const frame of [...frames, ...frames]) await deps.redis.publish(channel, frame);
-    await waitFor(() => ws.events((f) => f.event === 'on_reaction').length === 2, 5000, 20);
+    for (const frame of [...frames, ...frames, reaction(3)]) await deps.redis.publish(channel, frame);
+    await waitFor(() => ws.events((f) => f.event === 'on_reaction' && f.data.cursor === 3).length === 1, 5000, 20);
     await sleep(200);
     const count = (event: string) => ws.events((f) => f.event === event).length;
     expect({ on_message: count('on_message'), on_recall: count('on_recall'), on_notify: count('on_notify'), on_typing: count('on_typing'), on_reaction: count('on_reaction') })
