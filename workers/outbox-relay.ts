@@ -11,11 +11,11 @@ const RECEIPT_SWEEP_MS = 3600 * 1000;
  * (it stopped, or Redis refused): outbox rows older than `afterMs`, oldest first, in the outbox's
  * delivery turn (while another process has it, this pass does nothing). Rows are deleted once
  * delivered; a row that fails keeps its place with a count and the error, and is tried again on the
- * next pass.
+ * next pass. Answers how many rows it delivered, or null when another process had the turn.
  */
-export async function relayOverdue(deps: WorkerDeps, afterMs: number): Promise<number> {
+export async function relayOverdue(deps: WorkerDeps, afterMs: number): Promise<number | null> {
   const pass = await deliverOutboxInOrder(deps, { olderThanMs: afterMs });
-  if (!pass) return 0;
+  if (!pass) return null;
   if (pass.failed) deps.metrics.messages.outboxRelayFailures.inc();
   if (pass.delivered > 0) {
     deps.metrics.messages.outboxRelayed.inc(pass.delivered);
@@ -35,7 +35,7 @@ export function startOutboxRelay(deps: WorkerDeps) {
   const pass = async (): Promise<void> => {
     let relayed = 0;
     try {
-      relayed = await relayOverdue(deps, afterMs);
+      relayed = (await relayOverdue(deps, afterMs)) ?? 0;
       if (Date.now() - receiptsSweptAt > RECEIPT_SWEEP_MS) {
         receiptsSweptAt = Date.now();
         await deleteOldJobReceipts(deps.db, RECEIPT_SECONDS);
