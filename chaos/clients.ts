@@ -74,6 +74,8 @@ export class Device {
   /** Frames of one chat after a moment: for stale-permission checks. */
   readonly frames: { chatId: string; msgId: string; at: number; event: string }[] = [];
   closedWith: number | null = null;
+  /** What happened to this device, for a missing pair's explanation: connects, fills, closes. */
+  readonly trail: string[] = [];
 
   constructor(
     readonly user: ChaosUser,
@@ -98,6 +100,7 @@ export class Device {
         return;
       }
       if (frame.event === 'on_ready') {
+        this.trail.push(`${Date.now()} ready`);
         this.ready = true;
         this.fillGaps().catch(() => undefined);
       } else if (frame.event === 'on_message') {
@@ -108,11 +111,13 @@ export class Device {
         seen.add(id);
         this.record({ msgId: id, chatId, seq: Number(frame.data.seq), at: Date.now(), live: true });
       } else if (frame.event === 'on_notify' && frame.data.type === 'resync') {
+        this.trail.push(`${Date.now()} resync`);
         this.fillGaps().catch(() => undefined);
       }
     });
     ws.on('error', () => undefined);
     ws.on('close', (code: number) => {
+      this.trail.push(`${Date.now()} close ${code}`);
       this.ready = false;
       this.closedWith = code;
       this.closes[code] = (this.closes[code] ?? 0) + 1;
@@ -136,24 +141,56 @@ export class Device {
     this.contiguous.set(receipt.chatId, contiguous);
   }
 
-  /** What a client does after connecting and on resync: fill each chat from its `contiguous` seq. */
-  async fillGaps(): Promise<void> {
-    for (const chatId of this.user.chats) {
-      let after = this.contiguous.get(chatId) ?? 0;
-      for (let page = 0; page < 50; page++) {
-        const res = await call(this.apiUrl, 'GET', `/chats/${chatId}/messages?after=${after}&max=100`, this.token);
-        if (res.status !== 200) break;
-        const messages = res.body.messages as { id: string; seq: number }[];
-        for (const m of messages) this.record({ msgId: String(m.id), chatId, seq: Number(m.seq), at: Date.now(), live: false });
-        if (!res.body.has_more || messages.length === 0) {
-          // The range is complete: holes left are messages this user may not see.
-          const held = this.held.get(chatId);
-          if (held && held.size > 0) this.contiguous.set(chatId, Math.max(...held));
-          break;
-        }
-        after = Number(messages.at(-1)?.seq);
+  /**
+   * What a client does after connecting and on resync (docs/api.md, gap filling): fill each chat from
+   * its `contiguous` seq. One fill at a time; one asked for meanwhile runs once this one ends. A
+   * request that fails (no answer, 5xx, 429) is retried with backoff, as the SDK does.
+   */
+  fillGaps(): Promise<void> {
+    this.fillAgain = this.filling !== null;
+    this.filling ??= this.fillUntilDone().finally(() => (this.filling = null));
+    return this.filling;
+  }
+
+  private filling: Promise<void> | null = null;
+  private fillAgain = false;
+
+  private async fillUntilDone(): Promise<void> {
+    do {
+      this.fillAgain = false;
+      for (const chatId of this.user.chats) await this.fillChat(chatId);
+    } while (this.fillAgain && !this.stopped);
+  }
+
+  private async fillChat(chatId: string): Promise<void> {
+    let after = this.contiguous.get(chatId) ?? 0;
+    for (let page = 0, failures = 0; page < 50 && !this.stopped; ) {
+      const res = await call(this.apiUrl, 'GET', `/chats/${chatId}/messages?after=${after}&max=100`, this.token);
+      if (res.status !== 200) {
+        this.trail.push(`${Date.now()} fill ${chatId} after ${after}: ${res.status} ${res.code}`);
+        if (res.status !== 0 && res.status !== 429 && res.status < 500) return; // refused: not this user's chat any more
+        await sleep(Math.min(5000, 250 * 2 ** failures++) * (0.5 + Math.random() / 2));
+        continue;
+      }
+      page++;
+      const messages = res.body.messages as { id: string; seq: number }[];
+      for (const m of messages) this.record({ msgId: String(m.id), chatId, seq: Number(m.seq), at: Date.now(), live: false });
+      if (messages.length > 0) after = Number(messages.at(-1)?.seq);
+      if (!res.body.has_more || messages.length === 0) {
+        // The range up to the last seq returned is complete: holes below it are messages this user
+        // may not see. Seqs held above it arrived live meanwhile; what is missing between them is
+        // still on its way (or lost, and the next resync fills it), so `contiguous` stops there.
+        this.advance(chatId, after);
+        return;
       }
     }
+  }
+
+  private advance(chatId: string, complete: number): void {
+    const held = this.held.get(chatId) ?? new Set<number>();
+    let contiguous = Math.max(this.contiguous.get(chatId) ?? 0, complete);
+    while (held.has(contiguous + 1)) contiguous++;
+    this.contiguous.set(chatId, contiguous);
   }
 
   close(): void {

@@ -11,11 +11,12 @@ import { scenarios, type World } from './scenarios.ts';
 import { createChaosSystem } from './system.ts';
 
 /**
- * `npm run chaos [-- --short] [--only <text>]`: the whole system (2 workers, 2 realtime nodes) on a
+ * `npm run chaos [-- --short] [--only <text>] [--explain]`: the whole system (2 workers, 2 realtime nodes) on a
  * Redis and a PostgreSQL of its own, steady sends with sockets that ping, and one fault per scenario.
- * Prints one row per scenario; exits 1 when `--assert` is given and a scenario shows a loss.
+ * Prints one row per scenario; `--explain` also prints each (message, member) pair still missing
+ * after recovery with its device's recent connects, fills and closes.
  */
-const { values } = parseArgs({ options: { short: { type: 'boolean', default: false }, only: { type: 'string' }, json: { type: 'string' } } });
+const { values } = parseArgs({ options: { short: { type: 'boolean', default: false }, only: { type: 'string' }, json: { type: 'string' }, explain: { type: 'boolean', default: false } } });
 const short = values.short ?? false;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (text: string) => process.stderr.write(`[chaos] ${text}\n`);
@@ -152,6 +153,13 @@ try {
       list = await stored().catch(() => list);
     }
     const missing = missingPairs(list);
+    if (missing > 0 && values.explain) {
+      for (const m of list) for (const member of members.get(String(m.chat_id)) ?? []) {
+        const d = deviceOf.get(member.uid);
+        if (member.uid === m.sender_uid || !d || d.receipts.has(String(m.id))) continue;
+        say(`MISSING msg ${m.id} chat ${m.chat_id} seq ${m.seq} created ${m.created_at.getTime()} for ${member.uid}; device trail:\n  ${d.trail.slice(-30).join('\n  ')}`);
+      }
+    }
     // Recovery: the first send started after the fault that was accepted at its first attempt.
     const firstGood = records.filter((r) => r.startedAt >= injectedAt && (r.answers[0] === '201' || r.answers[0] === '202')).sort((a, b) => a.startedAt - b.startedAt)[0];
     const acknowledged = records.filter((r) => r.acknowledged);

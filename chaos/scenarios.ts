@@ -33,10 +33,19 @@ export interface Scenario {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function killChild(world: World, child: string): void {
-  const pid = world.system.pidOf(child);
-  if (!pid) throw new Error(`no pid for ${child}`);
-  process.kill(pid, 'SIGKILL');
+/** SIGKILL to a child, once the supervisor has it running again (its last pid may be one killed before). */
+async function killChild(world: World, child: string): Promise<void> {
+  const alive = (pid: number | undefined) => {
+    if (pid === undefined) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor(() => alive(world.system.pidOf(child)), 60_000, 50);
+  process.kill(world.system.pidOf(child) as number, 'SIGKILL');
 }
 
 export function scenarios(short: boolean): Scenario[] {
@@ -50,8 +59,7 @@ export function scenarios(short: boolean): Scenario[] {
       inject: async (world) => {
         for (let i = 0; i < workerKills; i++) {
           const child = `workers-${(i % 2) + 1}`;
-          await waitFor(() => world.system.pidOf(child) !== undefined, 30_000);
-          killChild(world, child);
+          await killChild(world, child);
           await sleep(short ? 1500 : 2500);
         }
         return { plannedExits: workerKills };
@@ -92,7 +100,7 @@ export function scenarios(short: boolean): Scenario[] {
     {
       name: 'realtime node SIGKILL',
       inject: async (world) => {
-        killChild(world, 'realtime-1');
+        await killChild(world, 'realtime-1');
         return { plannedExits: 1 };
       },
     },
@@ -146,6 +154,7 @@ export function scenarios(short: boolean): Scenario[] {
         kick.victim.chats.delete(kick.chatId);
         await sleep(3000);
         await admin.call('ACL', 'SETUSER', 'default', '+publish');
+        const restoredAt = Date.now();
         admin.disconnect();
         await sleep(4000);
         sending = false;
@@ -161,6 +170,8 @@ export function scenarios(short: boolean): Scenario[] {
             const afterKick = kick.victimDevice.frames.filter((f) => f.chatId === kick.chatId && committedAfter(f.msgId, kickedAt)).length;
             const afterRevoke = kick.revokedDevice.frames.filter((f) => committedAfter(f.msgId, revokedAt)).length;
             const stillOpen = kick.revokedDevice.closedWith === 4003 ? 0 : 1;
+            const stale = [...kick.victimDevice.frames.filter((f) => f.chatId === kick.chatId && committedAfter(f.msgId, kickedAt)), ...kick.revokedDevice.frames.filter((f) => committedAfter(f.msgId, revokedAt))];
+            if (stale.length > 0) notes.push(`stale frames ${afterKick} after the kick, ${afterRevoke} after the revoke, received ${stale.map((f) => f.at - restoredAt).join(', ')} ms after PUBLISH came back`);
             if (stillOpen) notes.push(`revoked socket not closed with 4003 (last close ${kick.revokedDevice.closedWith})`);
             return afterKick + afterRevoke + stillOpen;
           },

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { CloseCode } from '../shared/contracts/close-codes.ts';
 import { parseControlFrame } from '../shared/contracts/control-events.ts';
-import { decodeChatPayload, encodeFrame, publishAll } from '../shared/contracts/events.ts';
+import { decodeChatPayload, encodeFrame, frameIdentity, publishAll } from '../shared/contracts/events.ts';
 import { publishToChats } from '../shared/delivery/fan-out.ts';
 import { blockedBy, largeGroupChatsOf, presenceAudience } from '../shared/db/repositories/realtime.repository.ts';
 import { Connections, type Socket } from './connections.ts';
 import type { RealtimeDeps } from './deps.ts';
 import { createPresence } from './presence.ts';
+import { RecentFrames } from './recent-frames.ts';
 import { reconcileSockets } from './reconcile.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { TypingThrottle } from './typing-throttle.ts';
@@ -27,6 +28,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   const { realtime: pushed, messages } = deps.metrics;
   const connections = new Connections(() => pushed.slowSocketsDropped.inc());
   const typing = new TypingThrottle<Socket>(TYPING_INTERVAL_MS);
+  const recent = new RecentFrames(deps.config.realtime.repeats.windowMs, deps.config.realtime.repeats.maxEntries);
 
   const subscriptions = new Subscriptions(deps.subscriber, log, onChannelMessage, () => {
     const frame = encodeFrame('on_notify', { type: 'resync', created_at: new Date().toISOString() });
@@ -39,6 +41,7 @@ export function createRealtimeNode(deps: RealtimeDeps) {
   function onChannelMessage(channel: string, message: string): void {
     if (channel.startsWith(chatPrefix)) {
       const { senderUid, frame } = decodeChatPayload(message);
+      if (isRepeat(channel, frame)) return;
       counted(frame, connections.sendToChat(channel.slice(chatPrefix.length), senderUid, frame));
       return;
     }
@@ -53,7 +56,16 @@ export function createRealtimeNode(deps: RealtimeDeps) {
       });
       return;
     }
+    if (isRepeat(channel, message)) return;
     counted(message, connections.sendToUser(uid, message));
+  }
+
+  /** The same push again (same channel, event and id) shortly after: its sockets already have it. */
+  function isRepeat(channel: string, frame: string): boolean {
+    const identity = frameIdentity(frame);
+    if (identity === undefined || recent.firstPush(channel, identity)) return false;
+    pushed.repeatsDropped.inc({ event: identity.slice(0, identity.indexOf(':')) });
+    return true;
   }
 
   /** Frames written, by event; for a new message also how long after its commit it reached sockets. */

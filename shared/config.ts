@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   WS_USER_MAX_SOCKETS: positiveInt.default(64),
   WS_FRAME_RATE_MAX: positiveInt.default(100),
   WS_FRAME_RATE_WINDOW_SECONDS: positiveInt.default(10),
+  WS_REPEAT_WINDOW_SECONDS: positiveInt.default(600),
+  WS_REPEAT_MEMORY_MAX: positiveInt.default(200_000),
 
   WORKER_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_OPS_PORT: port.default(3200),
@@ -227,6 +229,7 @@ export function loadConfig(env: Env = process.env) {
       userMaxSockets: e.WS_USER_MAX_SOCKETS,
       frameRate: { max: e.WS_FRAME_RATE_MAX, windowSeconds: e.WS_FRAME_RATE_WINDOW_SECONDS },
       presenceTtlMs: Math.round(e.WS_PRESENCE_TTL_SECONDS * 1000),
+      repeats: { windowMs: e.WS_REPEAT_WINDOW_SECONDS * 1000, maxEntries: e.WS_REPEAT_MEMORY_MAX },
     },
     workers: {
       opsHost: e.WORKER_OPS_HOST,

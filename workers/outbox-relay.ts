@@ -1,44 +1,27 @@
-import { Effects } from '../shared/contracts/effects.ts';
 import { deleteOldJobReceipts } from '../shared/db/repositories/job-receipts.repository.ts';
-import { claimOverdueOutbox, deleteOutbox, noteOutboxFailure } from '../shared/db/repositories/outbox.repository.ts';
-import { deliverEffects } from '../shared/effects/deliver-effects.ts';
-import { errorText } from '../shared/effects/outbox.ts';
+import { deliverOutboxInOrder, errorText, OUTBOX_PAGE } from '../shared/effects/outbox.ts';
 import type { WorkerDeps } from './deps.ts';
 
-const PAGE = 100;
 /** Job receipts are kept a day (far beyond BullMQ's stalled-job recovery) and swept hourly. */
 const RECEIPT_SECONDS = 24 * 3600;
 const RECEIPT_SWEEP_MS = 3600 * 1000;
 
 /**
  * Delivers the effects of committed changes that the process which committed them did not deliver
- * (it stopped, or Redis refused): outbox rows older than `afterMs`, oldest first. Rows are locked
- * while delivered (another worker's relay skips them) and deleted once delivered. A row that fails
- * keeps its place with a count and the error, and is tried again on the next pass; the pass stops
- * there, since the cause (Redis away) usually fails the rest too.
+ * (it stopped, or Redis refused): outbox rows older than `afterMs`, oldest first, in the outbox's
+ * delivery turn (while another process has it, this pass does nothing). Rows are deleted once
+ * delivered; a row that fails keeps its place with a count and the error, and is tried again on the
+ * next pass. Answers how many rows it delivered, or null when another process had the turn.
  */
-export async function relayOverdue(deps: WorkerDeps, afterMs: number): Promise<number> {
-  return deps.db.transaction(async (trx) => {
-    const rows = await claimOverdueOutbox(trx, afterMs, PAGE);
-    const delivered: string[] = [];
-    for (const row of rows) {
-      try {
-        await deliverEffects(deps, Effects.parse(row.effects), row.id);
-        delivered.push(row.id);
-      } catch (err) {
-        deps.metrics.messages.outboxRelayFailures.inc();
-        deps.log.warn({ err: errorText(err), outboxId: row.id, attempts: row.attempts + 1 }, 'relay could not deliver effects; will retry');
-        await noteOutboxFailure(trx, row.id, errorText(err));
-        break;
-      }
-    }
-    await deleteOutbox(trx, delivered);
-    if (delivered.length > 0) {
-      deps.metrics.messages.outboxRelayed.inc(delivered.length);
-      deps.log.info({ rows: delivered.length }, 'relayed effects left undelivered after commit');
-    }
-    return delivered.length;
-  });
+export async function relayOverdue(deps: WorkerDeps, afterMs: number): Promise<number | null> {
+  const pass = await deliverOutboxInOrder(deps, { olderThanMs: afterMs });
+  if (!pass) return null;
+  if (pass.failed) deps.metrics.messages.outboxRelayFailures.inc();
+  if (pass.delivered > 0) {
+    deps.metrics.messages.outboxRelayed.inc(pass.delivered);
+    deps.log.info({ rows: pass.delivered }, 'relayed effects left undelivered after commit');
+  }
+  return pass.delivered;
 }
 
 /** Runs the relay every `intervalMs` until closed; a full page runs the next pass at once. */
@@ -52,7 +35,7 @@ export function startOutboxRelay(deps: WorkerDeps) {
   const pass = async (): Promise<void> => {
     let relayed = 0;
     try {
-      relayed = await relayOverdue(deps, afterMs);
+      relayed = (await relayOverdue(deps, afterMs)) ?? 0;
       if (Date.now() - receiptsSweptAt > RECEIPT_SWEEP_MS) {
         receiptsSweptAt = Date.now();
         await deleteOldJobReceipts(deps.db, RECEIPT_SECONDS);
@@ -60,7 +43,7 @@ export function startOutboxRelay(deps: WorkerDeps) {
     } catch (err) {
       deps.log.warn({ err: errorText(err) }, 'outbox relay pass failed; will retry');
     }
-    if (!stopped) timer = setTimeout(run, relayed >= PAGE ? 0 : intervalMs);
+    if (!stopped) timer = setTimeout(run, relayed >= OUTBOX_PAGE ? 0 : intervalMs);
   };
   const run = () => {
     current = pass();

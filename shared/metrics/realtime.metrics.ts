@@ -14,6 +14,12 @@ export function realtimeMetrics(registry: Registry) {
       labelNames: ['event'] as const,
       registers: [registry],
     }),
+    repeatsDropped: new Counter({
+      name: 'wetty_realtime_repeats_dropped_total',
+      help: 'Frames not written because this node pushed the same one (same channel, event and id) shortly before, by event name',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
     slowSocketsDropped: new Counter({
       name: 'wetty_realtime_slow_sockets_dropped_total',
       help: 'Sockets closed with 4008 because they fell too far behind',

@@ -1,8 +1,7 @@
 import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '../../shared/db/repositories/messages.repository.ts';
-import { deleteOutbox } from '../../shared/db/repositories/outbox.repository.ts';
 import { publishMessages } from '../../shared/delivery/publish-messages.ts';
 import { deliverEffects } from '../../shared/effects/deliver-effects.ts';
-import { errorText } from '../../shared/effects/outbox.ts';
+import { deliverCommitted, errorText } from '../../shared/effects/outbox.ts';
 import { schedulePushes } from '../../shared/push/schedule-pushes.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
@@ -122,19 +121,18 @@ async function persistIsolated(deps: WorkerDeps, messages: Parameters<typeof per
 }
 
 /**
- * The fast path after commit: push what was stored and mark its outbox row done. A failure here is
- * logged, not thrown — the messages are stored and their jobs succeed; the relay pushes them.
+ * The fast path after commit: push what was stored and mark its outbox row done (shared/effects/outbox.ts,
+ * which also keeps the order behind a failed delivery). A failure here is logged, not thrown — the
+ * messages are stored and their jobs succeed; the relay pushes them.
  */
 async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promise<void> {
   if (!persisted.outbox) return;
   deps.hooks?.afterSendCommit?.(persisted.created);
-  try {
+  // The stored rows are at hand: push them, schedule offline pushes and enqueue webhook events
+  // without reading the messages again (the relay, if it comes to that, reads them from the outbox row).
+  await deliverCommitted(deps, persisted.outbox, async (effects, outboxId) => {
     await publishMessages(deps, persisted.created, persisted.notifications);
     await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, persisted.created, persisted.notifications);
-    const { outboxId, effects } = persisted.outbox;
     await deliverEffects(deps, effects.filter((e) => e.kind === 'webhooks'), outboxId);
-    await deleteOutbox(deps.db, [persisted.outbox.outboxId]);
-  } catch (err) {
-    deps.log.warn({ err: errorText(err), outboxId: persisted.outbox.outboxId }, 'stored messages not pushed after commit; the relay will push them');
-  }
+  });
 }

@@ -8,11 +8,20 @@ export interface OutboxRow {
   attempts: number;
 }
 
-/** Records a change's effects in its transaction; answers the row's id (null when there is nothing to record). */
-export async function insertOutbox(trx: Db, effects: readonly Effect[]): Promise<string | null> {
+/**
+ * Records a change's effects in its transaction; answers the row's id (null when there is nothing to
+ * record) and whether it is `behind` a row whose delivery failed within the last `orderWindowMs`
+ * (then it must not be delivered before that row: see shared/effects/outbox.ts).
+ */
+export async function insertOutbox(trx: Db, effects: readonly Effect[], orderWindowMs: number): Promise<{ id: string; behind: boolean } | null> {
   if (effects.length === 0) return null;
-  const [row] = await trx('outbox').insert({ effects: JSON.stringify(effects) }).returning<{ id: string }[]>('id');
-  return row?.id ?? null;
+  const result = await trx.raw<{ rows: { id: string; behind: boolean }[] }>(
+    `insert into outbox (effects) values (?::jsonb)
+     returning id, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind`,
+    [JSON.stringify(effects), orderWindowMs / 1000],
+  );
+  const row = result.rows[0];
+  return row ? { id: String(row.id), behind: row.behind } : null;
 }
 
 /** The effects were delivered: the row goes. */
@@ -21,18 +30,26 @@ export async function deleteOutbox(db: Db, ids: readonly string[]): Promise<void
   await db('outbox').whereIn('id', ids).delete();
 }
 
+/** Which rows a delivery pass takes: those older than `olderThanMs` (the relay), or every row up to `upToId` (a change behind a failure). */
+export type OutboxClaim = { olderThanMs: number } | { upToId: string };
+
 /**
- * Rows older than `olderThanMs` (their committer had time to deliver them and did not), oldest first,
- * locked for this transaction; rows another relay holds are skipped.
+ * Takes the delivery turn if no other transaction has it: one process at a time delivers rows in id
+ * order (a transaction-level advisory lock, released at commit). Never waits: a waiter would hold a
+ * pooled connection that the turn's holder may need to deliver.
  */
-export async function claimOverdueOutbox(trx: Db, olderThanMs: number, limit: number): Promise<OutboxRow[]> {
-  return trx<OutboxRow>('outbox')
-    .where('created_at', '<', trx.raw(`now() - make_interval(secs => ?)`, [olderThanMs / 1000]))
-    .orderBy('id', 'asc')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .select('id', 'effects', 'created_at', 'attempts');
+export async function tryOutboxTurn(trx: Db): Promise<boolean> {
+  const result = await trx.raw<{ rows: { locked: boolean }[] }>('select pg_try_advisory_xact_lock(?) as locked', [OUTBOX_TURN_KEY]);
+  return result.rows[0]?.locked === true;
+}
+const OUTBOX_TURN_KEY = 7_301_554_210;
+
+/** Rows to deliver, oldest first, locked for this transaction; rows another transaction holds are skipped. */
+export async function claimOutbox(trx: Db, claim: OutboxClaim, limit: number): Promise<OutboxRow[]> {
+  const query = trx<OutboxRow>('outbox');
+  if ('upToId' in claim) query.where('id', '<=', claim.upToId);
+  else query.where('created_at', '<', trx.raw(`now() - make_interval(secs => ?)`, [claim.olderThanMs / 1000]));
+  return query.orderBy('id', 'asc').limit(limit).forUpdate().skipLocked().select('id', 'effects', 'created_at', 'attempts');
 }
 
 export async function noteOutboxFailure(db: Db, id: string, error: string): Promise<void> {
