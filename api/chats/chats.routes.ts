@@ -93,7 +93,7 @@ export const chatsRoutes = [
     alsoAnswers: { 202: { description: 'Queued: the worker did not answer within API_JOB_WAIT_MS; the edit still runs', response: s.QueuedActionResponse } },
     errors: {
       400: ['invalid_markdown', 'not_editable', 'invalid_format', 'invalid_message'],
-      403: ['not_allowed', 'edit_window_passed', 'not_member', 'not_friends', 'blocked', 'muted', 'muted_all'],
+      403: ['not_allowed', 'edit_window_passed', 'not_member', 'not_friends', 'blocked', 'muted', 'muted_all', 'message_denied', 'moderation_unavailable'],
       409: ['message_recalled'],
     },
     handle: (deps, { auth, params, body }) => editMessage(deps, auth, params.chat_id, params.msg_id, body),

@@ -14,6 +14,8 @@ function event(type: WebhookEventType, data: Record<string, unknown>, chatId: st
 export const webhookEvents = {
   /** `data.message`: the message object as clients see it (docs/api.md). */
   messageCreated: (row: MessageRow) => event('message.created', { message: toMessageView(row) }, row.chat_id),
+  /** `data.message`: the message as it is after the edit (with `edited_at`, `edit_count`). */
+  messageEdited: (row: MessageRow) => event('message.edited', { message: toMessageView(row) }, row.chat_id),
   messageRecalled: (row: Pick<MessageRow, 'id' | 'chat_id' | 'seq'>, byUid: string) =>
     event('message.recalled', { chat_id: row.chat_id, msg_id: row.id, seq: Number(row.seq), by_uid: byUid }, row.chat_id),
   reactionChanged: (row: Pick<MessageRow, 'id' | 'chat_id' | 'seq'>, uid: string, emoji: string, action: 'added' | 'removed') =>

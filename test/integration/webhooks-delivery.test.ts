@@ -35,7 +35,7 @@ describe('webhook delivery', function () {
     workers = await startTestWorkers(api.deps.config);
     const registered = await api.http.post('/admin/webhooks', {
       headers: operator,
-      json: { url: receiver.url, secret, events: ['message.created', 'message.recalled', 'reaction.changed', 'member.joined', 'member.left', 'group.created', 'group.disbanded', 'friend.accepted', 'user.registered'] },
+      json: { url: receiver.url, secret, events: ['message.created', 'message.edited', 'message.recalled', 'reaction.changed', 'member.joined', 'member.left', 'group.created', 'group.disbanded', 'friend.accepted', 'user.registered'] },
     });
     expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
   });
@@ -72,7 +72,7 @@ describe('webhook delivery', function () {
     expect(request.json.data).to.deep.equal({ uid: alice.uid, username: alice.username });
   });
 
-  it('tells of friendships, messages, recalls and reactions', async () => {
+  it('tells of friendships, messages, edits, recalls and reactions', async () => {
     const [a, b] = await Promise.all([signUp(api.http), signUp(api.http)]);
     const chatId = await befriend(api.http, a, b);
     const [accepted] = await arrived('friend.accepted', (d) => d.chat_id === chatId);
@@ -85,6 +85,11 @@ describe('webhook delivery', function () {
     expect(created?.json.data.message).to.include({ chat_id: chatId, sender_uid: a.uid, message: 'hello webhooks', seq: sent.body.seq });
     expect(signatureIsValid(secret, created as ReceivedRequest)).to.equal(true);
 
+    const edit = await api.http.patch(`/chats/${chatId}/messages/${msgId}`, { token: a.token, json: { message: 'hello webhooks, edited' } });
+    expect(edit.status, JSON.stringify(edit.body)).to.equal(200);
+    const [edited] = await arrived('message.edited', (d) => d.message?.id === msgId);
+    expect(edited?.json.data.message).to.include({ chat_id: chatId, message: 'hello webhooks, edited', edit_count: 1, seq: sent.body.seq });
+
     expect((await api.http.post(`/chats/${chatId}/messages/${msgId}/reactions`, { token: b.token, json: { emoji: '👍' } })).status).to.equal(200);
     const [reaction] = await arrived('reaction.changed', (d) => d.msg_id === msgId);
     expect(reaction?.json.data).to.deep.equal({ chat_id: chatId, msg_id: msgId, seq: sent.body.seq, uid: b.uid, emoji: '👍', action: 'added' });
@@ -95,7 +100,7 @@ describe('webhook delivery', function () {
 
     // The chat's events arrived in the order they happened.
     const order = receiver.received.filter((r) => r.json.data.msg_id === msgId || r.json.data.message?.id === msgId).map((r) => r.json.type);
-    expect(order).to.deep.equal(['message.created', 'reaction.changed', 'message.recalled']);
+    expect(order).to.deep.equal(['message.created', 'message.edited', 'reaction.changed', 'message.recalled']);
   });
 
   it('tells of groups: created, joined, left, disbanded, in that order', async () => {

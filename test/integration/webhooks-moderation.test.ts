@@ -69,6 +69,23 @@ describe('the before-send moderation hook', function () {
       expect(await system.stored()).to.not.include('deny this one');
     });
 
+    it('is asked about an edit\'s new text: a denial answers the PATCH 403 and keeps the old text, a replacement is what the edit stores', async () => {
+      const sent = await system.send('a fine first text');
+      expect(sent.status).to.equal(201);
+      const edit = (text: string) => system.api.http.patch(`/chats/${system.chatId}/messages/${sent.body.id}`, { token: system.a.token, json: { message: text } });
+      const before = hook.received.length;
+      const denied = await edit('deny this edit');
+      expect(denied.status, JSON.stringify(denied.body)).to.equal(403);
+      expect(denied.body.error).to.deep.include({ code: 'message_denied', details: { reason: 'spam_detected' } });
+      const asked = hook.received.slice(before)[0] as ReceivedRequest;
+      expect(asked.json.data).to.include({ edit_of: sent.body.id, client_generated_id: null, message: 'deny this edit', sender_uid: system.a.uid });
+      expect(await system.stored()).to.include('a fine first text');
+      const replaced = await edit('replace my edit');
+      expect(replaced.status, JSON.stringify(replaced.body)).to.equal(200);
+      expect(replaced.body).to.include({ message: '[redacted by moderation]', edit_count: 1 });
+      expect(await system.stored()).to.include('[redacted by moderation]');
+    });
+
     it('a replacement is stored instead of the text sent', async () => {
       const id = cgid();
       const replaced = await system.send('replace these words', { client_generated_id: id });

@@ -3,19 +3,21 @@ import { noteJobDone } from '../../shared/db/repositories/job-receipts.repositor
 import { editMessage, lockMessage } from '../../shared/db/repositories/message-edits.repository.ts';
 import { findMessage, reactionsFor, toMessageView, type MessageRow } from '../../shared/db/repositories/messages.repository.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
+import { webhookEvents } from '../../shared/webhooks/events.ts';
 import { editMessageJob, type JobData } from '../../shared/queues/contracts.ts';
 import { singleLine } from '../../shared/validation/fields.ts';
 import { asStored } from '../../shared/validation/text.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 import { SEND_REFUSALS } from '../send/gate.ts';
+import { moderateEdit } from '../send/moderation.ts';
 
 const EMOTE = singleLine(64).min(1);
 
 /**
  * A sender edits their own text or emote message: within `EDIT_WINDOW_SECONDS` of sending, not once
  * recalled, and only while they may still send to the chat (a muted member, or someone blocked in a
- * direct chat, cannot). The earlier text is kept as a version; the edit, its change-feed entry and
+ * direct chat, cannot); the moderation hook is asked about the new text as about a send. The earlier text is kept as a version; the edit, its change-feed entry and
  * the `on_edit` push are one transaction, with the job's id noted in it, so a second run of the same
  * job answers the message instead of editing twice.
  */
@@ -27,6 +29,9 @@ export const editMessageProcessor = defineProcessor(editMessageJob, async (data,
   checkEditable(deps, message, data);
   const decision = await deps.userState.canSend(data.uid, message.chat_id);
   if (!decision.allowed) return refuseJob(403, decision.code, SEND_REFUSALS[decision.code]);
+  const moderated = await moderateEdit(deps, { uid: data.uid, chat_id: message.chat_id, msg_id: message.id, message_type: message.message_type, format: data.format, message: data.message });
+  if (moderated.kind === 'deny') return refuseJob(moderated.refusal);
+  const text = moderated.kind === 'replace' ? moderated.message : data.message;
 
   const edited = await commitWithEffects(deps, async (trx, effects) => {
     const current = await lockMessage(trx, message.id);
@@ -34,8 +39,8 @@ export const editMessageProcessor = defineProcessor(editMessageJob, async (data,
     // A second run of this job (recovered after a crash past its commit) answers the message.
     if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return current;
     if (current.recalled_at !== null) return refuseJob(409, 'message_recalled', 'A recalled message cannot be edited');
-    if (current.message === asStored(data.message) && current.format === data.format) return current;
-    const row = await editMessage(trx, current, { message: data.message, format: data.format });
+    if (current.message === asStored(text) && current.format === data.format) return current;
+    const row = await editMessage(trx, current, { message: text, format: data.format });
     const change = await recordChange(trx, {
       chatId: row.chat_id,
       kind: 'edit',
@@ -43,7 +48,7 @@ export const editMessageProcessor = defineProcessor(editMessageJob, async (data,
       actorUid: row.sender_uid,
       data: { msg_id: row.id, seq: Number(row.seq), message: row.message, format: row.format, edited_at: (row.edited_at as Date).toISOString(), edit_count: row.edit_count },
     });
-    effects.push({ kind: 'change', chat_id: change.chatId, cursor: change.cursor });
+    effects.push({ kind: 'change', chat_id: change.chatId, cursor: change.cursor }, { kind: 'webhooks', events: [webhookEvents.messageEdited(row)] });
     return row;
   });
   return toMessageView(edited, (await reactionsFor(deps.db, [edited.id])).get(edited.id) ?? []);

@@ -17,6 +17,22 @@ const REPLACEMENT = multiLine(4000).min(1);
 /** Text messages are asked about; emotes, files, images and forwards (already moderated) are not. */
 const asksAbout = (request: SendRequest) => request.forward_from_id === null && (request.message_type === 'text' || request.message_type === 'reminder');
 
+/** What the hook decided about one text: keep it, store another text instead, or refuse it. */
+export type ModerationOutcome = { kind: 'allow' } | { kind: 'replace'; message: string } | { kind: 'deny'; refusal: JobRefusal };
+
+/** What the hook is asked about: a new message, or a new text for a stored one (`edit_of`). */
+interface ModerationQuestion {
+  sender_uid: string;
+  chat_id: string;
+  client_generated_id: string | null;
+  edit_of: string | null;
+  message_type: string;
+  format: SendRequest['format'];
+  message: string;
+  reply_to_id: string | null;
+  mentions: readonly string[];
+}
+
 /**
  * Asks the before-send hook (`MODERATION_WEBHOOK_URL`) about one message, with a request signed like
  * a webhook: allow, deny with a code, or replace the text. Each send asks on its own before it joins
@@ -27,32 +43,54 @@ const asksAbout = (request: SendRequest) => request.forward_from_id === null && 
  * so it should answer the same for the same (sender_uid, client_generated_id).
  */
 export async function moderateSend(deps: WorkerDeps, request: SendRequest): Promise<ModeratedSend> {
+  if (deps.config.moderation === null || !asksAbout(request)) return request;
+  const outcome = await askModeration(deps, {
+    sender_uid: request.sender_uid,
+    chat_id: request.chat_id,
+    client_generated_id: request.client_generated_id,
+    edit_of: null,
+    message_type: request.message_type,
+    format: request.format,
+    message: request.message,
+    reply_to_id: request.reply_to_id,
+    mentions: request.mentions,
+  });
+  if (outcome.kind === 'allow') return request;
+  return outcome.kind === 'replace' ? { ...request, message: outcome.message } : { ...request, denied: outcome.refusal };
+}
+
+/**
+ * Asks the hook about an edit's new text, as about a send (`edit_of` names the message), so an edit
+ * cannot carry what a send could not. Emotes are not asked about, as for sends.
+ */
+export async function moderateEdit(deps: WorkerDeps, edit: { uid: string; chat_id: string; msg_id: string; message_type: string; format: SendRequest['format']; message: string }): Promise<ModerationOutcome> {
+  if (deps.config.moderation === null || edit.message_type !== 'text') return { kind: 'allow' };
+  return askModeration(deps, {
+    sender_uid: edit.uid,
+    chat_id: edit.chat_id,
+    client_generated_id: null,
+    edit_of: edit.msg_id,
+    message_type: edit.message_type,
+    format: edit.format,
+    message: edit.message,
+    reply_to_id: null,
+    mentions: [],
+  });
+}
+
+async function askModeration(deps: WorkerDeps, question: ModerationQuestion): Promise<ModerationOutcome> {
   const hook = deps.config.moderation;
-  if (hook === null || !asksAbout(request)) return request;
+  if (hook === null) return { kind: 'allow' };
   const verdicts = deps.metrics.webhooks.moderationVerdicts;
-  const failed = (reason: string): ModeratedSend => {
-    deps.log.warn({ reason, chat_id: request.chat_id, client_generated_id: request.client_generated_id, failOpen: hook.failOpen }, 'moderation hook failed');
+  const failed = (reason: string): ModerationOutcome => {
+    deps.log.warn({ reason, chat_id: question.chat_id, client_generated_id: question.client_generated_id, edit_of: question.edit_of, failOpen: hook.failOpen }, 'moderation hook failed');
     verdicts.inc({ verdict: hook.failOpen ? 'failed_open' : 'failed_closed' });
     return hook.failOpen
-      ? request
-      : { ...request, denied: { status: 403, code: 'moderation_unavailable', message: 'Messages cannot be checked right now; try again later' } };
+      ? { kind: 'allow' }
+      : { kind: 'deny', refusal: { status: 403, code: 'moderation_unavailable', message: 'Messages cannot be checked right now; try again later' } };
   };
 
-  const event = {
-    id: randomUUID(),
-    type: MODERATION_EVENT_TYPE,
-    created_at: new Date().toISOString(),
-    data: {
-      sender_uid: request.sender_uid,
-      chat_id: request.chat_id,
-      client_generated_id: request.client_generated_id,
-      message_type: request.message_type,
-      format: request.format,
-      message: request.message,
-      reply_to_id: request.reply_to_id,
-      mentions: request.mentions,
-    },
-  };
+  const event = { id: randomUUID(), type: MODERATION_EVENT_TYPE, created_at: new Date().toISOString(), data: question };
   let verdict: ModerationVerdict;
   try {
     // The hook is the operator's own service, often on a private network: its address is not restricted.
@@ -68,12 +106,12 @@ export async function moderateSend(deps: WorkerDeps, request: SendRequest): Prom
   verdicts.inc({ verdict: verdict.action });
   switch (verdict.action) {
     case 'allow':
-      return request;
+      return { kind: 'allow' };
     case 'deny':
-      return { ...request, denied: { status: 403, code: 'message_denied', message: verdict.message ?? 'This message was refused by moderation', details: { reason: verdict.code } } };
+      return { kind: 'deny', refusal: { status: 403, code: 'message_denied', message: verdict.message ?? 'This message was refused by moderation', details: { reason: verdict.code } } };
     case 'replace': {
-      const problem = replacementProblem(verdict.message, request.format);
-      return problem === null ? { ...request, message: verdict.message } : failed(`its replacement is not a valid message: ${problem}`);
+      const problem = replacementProblem(verdict.message, question.format);
+      return problem === null ? { kind: 'replace', message: verdict.message } : failed(`its replacement is not a valid message: ${problem}`);
     }
   }
 }

@@ -1215,7 +1215,7 @@ export interface RouteTable {
       edited_at: string | null;
       edit_count: number;
     };
-    errorCode: "blocked" | "edit_window_passed" | "headers_too_large" | "invalid_body" | "invalid_format" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_message" | "message_recalled" | "muted" | "muted_all" | "not_allowed" | "not_editable" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
+    errorCode: "blocked" | "edit_window_passed" | "headers_too_large" | "invalid_body" | "invalid_format" | "invalid_input" | "invalid_json" | "invalid_markdown" | "invalid_message" | "message_denied" | "message_recalled" | "moderation_unavailable" | "muted" | "muted_all" | "not_allowed" | "not_editable" | "not_found" | "not_friends" | "not_member" | "origin_not_allowed" | "payload_too_large" | "rate_limited" | "unauthorized" | "unavailable" | "unsupported_media_type";
   };
   /** A message's earlier versions, newest first */
   "GET /chats/{chat_id}/messages/{msg_id}/edits": {
