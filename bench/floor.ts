@@ -13,17 +13,24 @@ import { startBenchSystem } from './lib/system.ts';
  * PUBLISH → uWebSockets.js push; no queue, no auth, no batching) and Wetty are both offered each rate
  * by the floor's own driver (`drive.cjs`), which measures send→deliver on the receivers' sockets.
  * A rate is *sustained* when achieved ≥ 97 % of offered, nothing is lost and p99 ≤ 100 ms.
- * Prints one table and the ratio of the highest sustained rates (Wetty ÷ floor).
+ * Prints one table and the ratio of the highest sustained rates (Wetty ÷ floor). The floor is looked
+ * for in `../shared/bench/send-floor`, then `../../shared/bench/send-floor`; `--floor` or FLOOR_DIR name another.
  *
  *   npm run bench:floor -- --rates 1000,1500,2000,3000 --duration 30 --pairs 200
  */
+/** The floor beside the project (`../shared`), or beside the folder of its worktrees (`../../shared`). */
+function defaultFloorDir(): string {
+  const candidates = ['../shared/bench/send-floor', '../../shared/bench/send-floor'];
+  return candidates.find((dir) => existsSync(`${dir}/drive.cjs`)) ?? (candidates[0] as string);
+}
+
 const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '1000,1500,2000,3000' },
     duration: { type: 'string', default: '30' },
     pairs: { type: 'string', default: '200' },
     workers: { type: 'string', default: '1' },
-    floor: { type: 'string', default: process.env.FLOOR_DIR ?? '../shared/bench/send-floor' },
+    floor: { type: 'string', default: process.env.FLOOR_DIR ?? defaultFloorDir() },
   },
 });
 const rates = args.rates.split(',').map(Number);

@@ -67,7 +67,11 @@ function summarize(name: string, r: Record<string, any>): string {
         const before = first.find((q: { pid: number; rssMiB: number }) => q.pid === p.pid)?.rssMiB ?? p.rss_mib;
         return `node ${p.pid}: ${p.rss_mib} MiB RSS, ${(((p.rss_mib - before) * 1024) / (r.sockets_open_at_end / r.realtime_nodes)).toFixed(1)} KB/socket`;
       });
-    return `${r.sockets_open_at_end}/${r.sockets_target} sockets held ${r.held_seconds} s, ${r.sockets_dropped} dropped; connect p50 ${r.connect_ms.p50} ms p99 ${r.connect_ms.p99} ms; ${perNode.join('; ')}`;
+    // From half the node's sockets to the end (garbage not yet collected included: see docs/load-testing.md).
+    const margins = ((r.realtime_memory ?? []) as { pid: number; rss_kb_per_socket: number | null; heap_kb_per_socket: number | null }[]).map(
+      (m) => `node ${m.pid} at the margin: RSS ${m.rss_kb_per_socket ?? 'n/a'} KB, heap ${m.heap_kb_per_socket ?? 'n/a'} KB per socket`,
+    );
+    return `${r.sockets_open_at_end}/${r.sockets_target} sockets held ${r.held_seconds} s, ${r.sockets_dropped} dropped; connect p50 ${r.connect_ms.p50} ms p99 ${r.connect_ms.p99} ms; ${[...perNode, ...margins].join('; ')}`;
   }
   if (name === 'durable sends') {
     const d = r.send_to_deliver_ms;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startBenchSystem, type BenchSystem } from '../bench/lib/system.ts';
 import { createDb } from '../shared/db/knex.ts';
+import { describeMargins } from './node-memory.ts';
 import { LoadError, nodesFor, SOCKETS_PER_CLIENT } from './plan.ts';
 import { buildReport, writeReport } from './report.ts';
 import { runLoad } from './run.ts';
@@ -90,12 +91,15 @@ async function main(): Promise<void> {
 
     const sys = system as BenchSystem | null;
     const raw = await runLoad(
-      { scenario, sockets, durationS, rate, baseUrl, wsUrl, sourceAddresses: Number(a['source-addresses']), perClient, handshakes: Number(a.handshakes), roles: sys ? async () => (await sys.roles()).filter((r) => !r.role.includes('esbuild')) : async () => [] },
+      { scenario, sockets, durationS, rate, baseUrl, wsUrl, sourceAddresses: Number(a['source-addresses']), perClient, handshakes: Number(a.handshakes),
+        roles: sys ? async () => (await sys.roles()).filter((r) => !r.role.includes('esbuild')) : async () => [],
+        realtimeOps: sys ? Array.from({ length: nodes }, (_, i) => `http://127.0.0.1:${Number(sys.env.REALTIME_OPS_PORT) + i}`) : [] },
       seeded,
     );
     const report = buildReport(raw, { scenario: scenario.name, command: `npm run load -- ${process.argv.slice(2).join(' ')}`, mode: remote ? `remote ${baseUrl}` : 'local', realtimeNodes: remote ? null : nodes, sockets, durationS, rate, seedSeconds });
     const files = await writeReport(report, raw, a.out);
     console.log(JSON.stringify(report, null, 2));
+    if (report.realtime_memory.length > 0) console.log(describeMargins(report.realtime_memory));
     console.log(`report: ${files.json} and ${files.html}`);
   } finally {
     await stopSystem();

@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { summarize } from '../bench/lib/stats.ts';
+import { memoryMargins } from './node-memory.ts';
 import { renderHtml } from './report-html.ts';
 import type { runLoad } from './run.ts';
 
@@ -43,6 +44,8 @@ export function buildReport(raw: Raw, meta: { scenario: string; command: string;
     send_to_deliver_ms: summarize(raw.latencies),
     large_group_fanout_ms: fanout.length ? summarize(fanout) : null,
     stop_reason: raw.stopReason || null,
+    /** Memory each socket adds to a realtime node at the margin (RSS from /proc, V8 heap from the node's /metrics). */
+    realtime_memory: memoryMargins(raw.nodeSamples),
     server_processes: (last?.processes ?? []).map((p) => ({
       role: p.role,
       pid: p.pid,

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { freemem, totalmem } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { processUsage } from '../bench/lib/stats.ts';
+import { probeNode, type NodeSample } from './node-memory.ts';
 import { LoadError, limitOf, planClients } from './plan.ts';
 import { epochMs, type ClientJob, type ClientReport } from './protocol.ts';
 import { apiClient } from './seed-api.ts';
@@ -20,6 +21,8 @@ export interface RunOptions {
   handshakes: number;
   /** Server processes to sample for CPU and RSS (local mode only). */
   roles: () => Promise<{ role: string; pid: number }[]>;
+  /** Ops URLs of the local realtime nodes, asked each second for their sockets and heap. */
+  realtimeOps: string[];
 }
 
 export interface Sample {
@@ -115,7 +118,8 @@ export async function runLoad(o: RunOptions, seeded: Seeded) {
   const startedAt = Date.now();
   let heldFrom: number | null = null;
   let stopReason = '';
-  let lastCpu = new Map<number, number>();
+  const lastCpu = new Map<number, number>();
+  const nodeSamples = new Map<number, NodeSample[]>();
   const roles = await o.roles();
   let sendTimer: NodeJS.Timeout | undefined;
   let sendStarted = 0;
@@ -133,8 +137,15 @@ export async function runLoad(o: RunOptions, seeded: Seeded) {
         lastCpu.set(r.pid, u.cpuSeconds);
         processes.push({ role: r.role, pid: r.pid, rssMiB: u.rssMiB, cpuPercent: prev === undefined ? 0 : Math.round((u.cpuSeconds - prev) * 100) });
       }
-      secondLatencies.sort((a, b) => a - b);
       const t = Math.round((Date.now() - startedAt) / 1000);
+      for (const probe of await Promise.all(o.realtimeOps.map(probeNode))) {
+        const rss = probe && processes.find((p) => p.pid === probe.pid)?.rssMiB;
+        if (!probe || rss === undefined || rss === null) continue;
+        const samples = nodeSamples.get(probe.pid) ?? [];
+        samples.push({ t, connections: probe.connections, rssMiB: rss, heapMiB: probe.heapMiB });
+        nodeSamples.set(probe.pid, samples);
+      }
+      secondLatencies.sort((a, b) => a - b);
       timeline.push({ t, open, sendsPerS: sendsThisSecond, deliveriesPerS: deliveriesThisSecond, errors: errorsThisSecond,
         latencyP50: secondLatencies.length ? Math.round(secondLatencies[Math.floor(secondLatencies.length / 2)] as number) : null,
         latencyMax: secondLatencies.length ? Math.round(secondLatencies[secondLatencies.length - 1] as number) : null, processes });
@@ -197,7 +208,7 @@ export async function runLoad(o: RunOptions, seeded: Seeded) {
   const failure = fatal as string | null; // set inside the sampling callback
   if (failure) throw new LoadError(`${failure.charAt(0).toUpperCase()}${failure.slice(1)}.`);
   if (!stopReason) stopReason = o.scenario.ramp ? classifyEnd(totals, openAtEnd, o.sockets) : '';
-  return { slices, totals, openAtEnd, connectMs, latencies, sent, httpStatus, issued, sendWindowS, timeline, stopReason, heldS: heldFrom ? (Date.now() - heldFrom) / 1000 : 0 };
+  return { slices, totals, openAtEnd, connectMs, latencies, sent, httpStatus, issued, sendWindowS, timeline, nodeSamples, stopReason, heldS: heldFrom ? (Date.now() - heldFrom) / 1000 : 0 };
 }
 
 /** During a ramp: the first limit that shows in the failures, or memory running out. */

@@ -37,9 +37,17 @@ export async function authenticateUpgrade(deps: RealtimeDeps, creds: UpgradeCred
     const session = auth ? await findSessionWithSecret(deps.db, auth.uid, auth.clientKey) : undefined;
     if (auth && session) verdict = session.expires_at > now ? { kind: 'ok', auth, sessionExpiresAt: session.expires_at } : { kind: 'expired' };
   }
-  if (verdict.kind === 'ok' && verdict.auth.uid !== creds.uid) return { kind: 'refused' };
-  return verdict;
+  if (verdict.kind !== 'ok') return verdict;
+  if (verdict.auth.uid !== creds.uid) return { kind: 'refused' };
+  const { uid, clientKey, clientType } = verdict.auth;
+  return { ...verdict, auth: { uid: ownCopy(uid), clientKey: ownCopy(clientKey), clientType } };
 }
+
+/**
+ * A copy of a string that holds on to nothing else: a field cut out of a token by a regular
+ * expression keeps the whole token alive, and an open socket should keep only who it is.
+ */
+const ownCopy = (text: string) => Buffer.from(text, 'latin1').toString('latin1');
 
 /**
  * When a connected socket's session ends, asked again at its expiry: a refresh since then moved

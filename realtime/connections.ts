@@ -8,18 +8,16 @@ import type { WebSocket } from './uws.ts';
  * set once its credentials are verified, and until then it receives nothing.
  */
 export interface SocketData {
-  credentials: UpgradeCredentials;
+  /** What the upgrade carried; dropped once the socket is authenticated or refused. */
+  credentials: UpgradeCredentials | undefined;
   /** Why the socket is closed as soon as it opens (browsers can read a close code, not an HTTP status). */
-  refusal?: { code: number; reason: string };
-  auth?: AuthContext;
-  /** The browser page's origin ('' for non-browser clients) and the client's address (the forwarded one behind the api). */
-  origin: string;
-  clientAddress: string;
+  refusal: { code: number; reason: string } | undefined;
+  auth: AuthContext | undefined;
   /** When the client last sent anything (frame, ping or pong), for the idle close. */
   lastHeardAt: number;
-  /** When the socket's session expires (ms); asked again then, in case it was refreshed. */
-  sessionExpiresAt?: number;
-  checkingSession?: boolean;
+  /** When the socket's session expires (ms, 0 until authenticated); asked again then, in case it was refreshed. */
+  sessionExpiresAt: number;
+  checkingSession: boolean;
   /** Set by the close handler: the uWS socket must not be touched after that. */
   closed: boolean;
 }
@@ -33,11 +31,17 @@ const DROPPED = 2;
  * people they block (so a large group's frames can be held back without asking Redis or PostgreSQL).
  * Delivery never loses a frame silently: a socket that cannot take one is closed with 4008, and the
  * client catches up with `?after=` when it reconnects.
+ *
+ * Kept small per socket, since a node holds tens of thousands: a user with one socket is indexed by
+ * the socket itself (a set only from the second), and a socket's chats and a user's blocks are kept
+ * only once there is something in them.
  */
 export class Connections {
-  private readonly byUser = new Map<string, Set<Socket>>();
-  private readonly byChat = new Map<string, Set<Socket>>();
-  private readonly chatsOfSocket = new Map<Socket, Set<string>>();
+  private readonly byUser = new SocketIndex();
+  private readonly byChat = new SocketIndex();
+  /** Every socket, with the large-group chats it receives (undefined: none). */
+  private readonly chatsOfSocket = new Map<Socket, Set<string> | undefined>();
+  /** Connected users who block someone → the people they block (a connected user not here blocks nobody). */
   private readonly blocksOf = new Map<string, Set<string>>();
 
   constructor(private readonly onDropped: () => void = () => {}) {}
@@ -48,15 +52,15 @@ export class Connections {
 
   /** Adds a socket; answers true when it is its user's first on this node. */
   add(ws: Socket, uid: string): boolean {
-    this.chatsOfSocket.set(ws, new Set());
-    return addToIndex(this.byUser, uid, ws);
+    this.chatsOfSocket.set(ws, undefined);
+    return this.byUser.add(uid, ws);
   }
 
   /** Removes a socket; answers the chats it leaves empty on this node, and whether it was its user's last. */
   remove(ws: Socket, uid: string): { lastOfUser: boolean; emptiedChats: string[] } {
-    const emptiedChats = [...(this.chatsOfSocket.get(ws) ?? [])].filter((chatId) => this.leaveChat(ws, chatId));
+    const emptiedChats = this.chatsOf(ws).filter((chatId) => this.leaveChat(ws, chatId));
     this.chatsOfSocket.delete(ws);
-    const lastOfUser = removeFromIndex(this.byUser, uid, ws) || !this.byUser.has(uid);
+    const lastOfUser = this.byUser.remove(uid, ws) || !this.byUser.has(uid);
     if (lastOfUser) this.blocksOf.delete(uid);
     return { lastOfUser, emptiedChats };
   }
@@ -66,11 +70,11 @@ export class Connections {
   }
 
   socketsOf(uid: string): readonly Socket[] {
-    return [...(this.byUser.get(uid) ?? [])];
+    return this.byUser.list(uid);
   }
 
   users(): string[] {
-    return [...this.byUser.keys()];
+    return this.byUser.keys();
   }
 
   all(): Socket[] {
@@ -84,39 +88,49 @@ export class Connections {
 
   /** Answers true when this is the chat's first socket on this node. */
   joinChat(ws: Socket, chatId: string): boolean {
-    const chats = this.chatsOfSocket.get(ws);
-    if (!chats || chats.has(chatId)) return false;
+    if (!this.chatsOfSocket.has(ws)) return false;
+    let chats = this.chatsOfSocket.get(ws);
+    if (chats?.has(chatId)) return false;
+    if (!chats) this.chatsOfSocket.set(ws, (chats = new Set()));
     chats.add(chatId);
-    return addToIndex(this.byChat, chatId, ws);
+    return this.byChat.add(chatId, ws);
   }
 
   /** Answers true when the chat has no socket left on this node. */
   leaveChat(ws: Socket, chatId: string): boolean {
-    this.chatsOfSocket.get(ws)?.delete(chatId);
-    return removeFromIndex(this.byChat, chatId, ws);
+    const chats = this.chatsOfSocket.get(ws);
+    if (chats?.delete(chatId) && chats.size === 0) this.chatsOfSocket.set(ws, undefined);
+    return this.byChat.remove(chatId, ws);
   }
 
   setBlocks(uid: string, blocked: Iterable<string>): void {
-    this.blocksOf.set(uid, new Set(blocked));
+    const set = new Set(blocked);
+    if (set.size > 0) this.blocksOf.set(uid, set);
+    else this.blocksOf.delete(uid);
   }
 
+  /** A block made or lifted by a user connected here (others' blocks are read when they connect). */
   updateBlock(uid: string, other: string, blocked: boolean): void {
+    if (!this.byUser.has(uid)) return;
     const set = this.blocksOf.get(uid);
-    if (!set) return;
-    if (blocked) set.add(other);
-    else set.delete(other);
+    if (blocked) {
+      if (set) set.add(other);
+      else this.blocksOf.set(uid, new Set([other]));
+    } else if (set?.delete(other) && set.size === 0) {
+      this.blocksOf.delete(uid);
+    }
   }
 
   sendToUser(uid: string, frame: string): number {
     let sent = 0;
-    for (const ws of this.byUser.get(uid) ?? []) if (this.deliver(ws, frame)) sent++;
+    for (const ws of this.byUser.live(uid)) if (this.deliver(ws, frame)) sent++;
     return sent;
   }
 
   /** A large group's frame to every local member socket, except members who block the sender. */
   sendToChat(chatId: string, senderUid: string, frame: string): number {
     let sent = 0;
-    for (const ws of this.byChat.get(chatId) ?? []) {
+    for (const ws of this.byChat.live(chatId)) {
       const uid = ws.getUserData().auth?.uid;
       if (uid === undefined || this.blocksOf.get(uid)?.has(senderUid)) continue;
       if (this.deliver(ws, frame)) sent++;
@@ -132,21 +146,56 @@ export class Connections {
   }
 }
 
-/** Adds a socket under a key (a user, a chat); answers true when it is the key's first. */
-function addToIndex(index: Map<string, Set<Socket>>, key: string, ws: Socket): boolean {
-  const sockets = index.get(key);
-  if (sockets) {
-    sockets.add(ws);
+/**
+ * Sockets by key (a user, a chat). A key with one socket maps to the socket itself, and to a set only
+ * from its second: most users hold one socket, and a set costs more than the socket's whole entry.
+ */
+class SocketIndex {
+  private readonly index = new Map<string, Socket | Set<Socket>>();
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.index.keys()];
+  }
+
+  /** The key's sockets, as a copy (safe to close them while walking it). */
+  list(key: string): Socket[] {
+    return [...this.live(key)];
+  }
+
+  /** The key's sockets without a copy, for delivering one frame to each. */
+  live(key: string): Iterable<Socket> {
+    const entry = this.index.get(key);
+    if (entry === undefined) return [];
+    return entry instanceof Set ? entry : [entry];
+  }
+
+  /** Answers true when the socket is the key's first. */
+  add(key: string, ws: Socket): boolean {
+    const entry = this.index.get(key);
+    if (entry === undefined) {
+      this.index.set(key, ws);
+      return true;
+    }
+    if (entry instanceof Set) entry.add(ws);
+    else if (entry !== ws) this.index.set(key, new Set([entry, ws]));
     return false;
   }
-  index.set(key, new Set([ws]));
-  return true;
-}
 
-/** Removes a socket from under a key; answers true when that left the key empty (the key is dropped). */
-function removeFromIndex(index: Map<string, Set<Socket>>, key: string, ws: Socket): boolean {
-  const sockets = index.get(key);
-  if (!sockets || !sockets.delete(ws) || sockets.size > 0) return false;
-  index.delete(key);
-  return true;
+  /** Answers true when removing the socket left the key empty (the key is dropped). */
+  remove(key: string, ws: Socket): boolean {
+    const entry = this.index.get(key);
+    if (entry === undefined) return false;
+    if (!(entry instanceof Set)) {
+      if (entry !== ws) return false;
+      this.index.delete(key);
+      return true;
+    }
+    if (!entry.delete(ws)) return false;
+    if (entry.size === 1) this.index.set(key, entry.values().next().value as Socket);
+    return false;
+  }
 }

@@ -54,7 +54,8 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
         ticket: req.getQuery('ticket') ?? '',
       };
       const source = readUpgradeSource(res, req, config.cors, trustedForwardingKey);
-      const data: SocketData = { credentials, origin: source.origin, clientAddress: source.clientAddress, lastHeardAt: Date.now(), closed: false };
+      // Every field from the start: one fixed shape, no property storage grown later, for each of a node's sockets.
+      const data: SocketData = { credentials, refusal: undefined, auth: undefined, lastHeardAt: Date.now(), sessionExpiresAt: 0, checkingSession: false, closed: false };
       if (source.originRefused) data.refusal = { code: CloseCode.originNotAllowed, reason: 'origin not allowed' };
       else if (draining) data.refusal = { code: CloseCode.nodeRestarting, reason: 'node restarting' };
       // Sockets still authenticating count too, so a burst of handshakes cannot push a node past its cap.
@@ -64,9 +65,12 @@ export function createRealtimeServer(deps: RealtimeDeps): RealtimeServer {
 
     open: (ws) => {
       const data = ws.getUserData();
-      if (data.refusal) return ws.end(data.refusal.code, data.refusal.reason);
+      const { credentials, refusal } = data;
+      // The token is not needed once checked: an open socket keeps only who it is.
+      data.credentials = undefined;
+      if (refusal || !credentials) return ws.end(refusal?.code ?? CloseCode.badToken, refusal?.reason ?? 'invalid token');
       authenticating.add(ws);
-      authenticateUpgrade(deps, data.credentials).then(
+      authenticateUpgrade(deps, credentials).then(
         (verdict) => {
           authenticating.delete(ws);
           if (data.closed) return;

@@ -42,8 +42,10 @@ export interface SocketLimitsOptions {
  */
 export class SocketLimits<S extends object> {
   readonly nodeId = randomBytes(6).toString('hex');
-  private readonly local = new Map<string, Set<S>>();
-  private readonly entries = new Map<S, { uid: string; member: string }>();
+  /** Sockets counted on this node, by user. */
+  private readonly local = new Map<string, number>();
+  /** Each counted socket's user and the sequence number of its entry (the member is `<node id>:<seq>`). */
+  private readonly entries = new Map<S, { uid: string; seq: number }>();
   private readonly frames = new WeakMap<S, { startedAt: number; count: number }>();
   private readonly ttlMs: number;
   private readonly now: () => number;
@@ -62,13 +64,13 @@ export class SocketLimits<S extends object> {
   /** Takes a place for an authenticated socket of `uid`; false when the user already holds the most allowed. */
   async admit(ws: S, uid: string): Promise<boolean> {
     if (this.entries.has(ws)) return true;
-    const mine = this.local.get(uid) ?? new Set<S>();
+    const mine = this.local.get(uid) ?? 0;
     // Checked and taken synchronously, so sockets authenticating at once cannot all pass.
-    if (mine.size >= this.options.perNode) return false;
-    mine.add(ws);
-    this.local.set(uid, mine);
-    const member = `${this.nodeId}:${++this.sequence}`;
-    this.entries.set(ws, { uid, member });
+    if (mine >= this.options.perNode) return false;
+    this.local.set(uid, mine + 1);
+    const seq = ++this.sequence;
+    this.entries.set(ws, { uid, seq });
+    const member = this.member(seq);
     const now = this.now();
     const admitted = await this.redis.eval(ADMIT, 1, this.keys.userSockets(uid), now, now + this.ttlMs, member, this.options.total, this.ttlMs * 2);
     if (Number(admitted) === 1) return true;
@@ -79,7 +81,7 @@ export class SocketLimits<S extends object> {
   /** Gives back a socket's place (it closed). Safe to call for any socket, more than once. */
   async release(ws: S): Promise<void> {
     const entry = this.forget(ws);
-    if (entry) await this.redis.zrem(this.keys.userSockets(entry.uid), entry.member);
+    if (entry) await this.redis.zrem(this.keys.userSockets(entry.uid), this.member(entry.seq));
   }
 
   /** Counts one frame from a client; false once the socket has sent more than allowed in its window. */
@@ -97,7 +99,7 @@ export class SocketLimits<S extends object> {
 
   /** Sockets of `uid` counted on this node. */
   localCount(uid: string): number {
-    return this.local.get(uid)?.size ?? 0;
+    return this.local.get(uid) ?? 0;
   }
 
   /** Pushes the expiry of every socket of this node forward. */
@@ -105,7 +107,11 @@ export class SocketLimits<S extends object> {
     if (this.entries.size === 0) return;
     const expiry = this.now() + this.ttlMs;
     const byUser = new Map<string, string[]>();
-    for (const { uid, member } of this.entries.values()) byUser.set(uid, [...(byUser.get(uid) ?? []), member]);
+    for (const { uid, seq } of this.entries.values()) {
+      const members = byUser.get(uid);
+      if (members) members.push(this.member(seq));
+      else byUser.set(uid, [this.member(seq)]);
+    }
     await execPerSlot(this.redis, [...byUser], ([uid]) => this.keys.userSockets(uid), (pipeline, [uid, members]) => {
       const key = this.keys.userSockets(uid);
       pipeline.zadd(key, ...members.flatMap((m) => [expiry, m])).pexpire(key, this.ttlMs * 2);
@@ -125,13 +131,18 @@ export class SocketLimits<S extends object> {
     this.timer = undefined;
   }
 
-  private forget(ws: S): { uid: string; member: string } | undefined {
+  /** A socket's member in its user's sorted set. */
+  private member(seq: number): string {
+    return `${this.nodeId}:${seq}`;
+  }
+
+  private forget(ws: S): { uid: string; seq: number } | undefined {
     const entry = this.entries.get(ws);
     if (!entry) return undefined;
     this.entries.delete(ws);
-    const mine = this.local.get(entry.uid);
-    mine?.delete(ws);
-    if (mine?.size === 0) this.local.delete(entry.uid);
+    const mine = (this.local.get(entry.uid) ?? 1) - 1;
+    if (mine > 0) this.local.set(entry.uid, mine);
+    else this.local.delete(entry.uid);
     return entry;
   }
 }

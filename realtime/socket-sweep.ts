@@ -26,7 +26,7 @@ export function startSocketSweep(
       const data = ws.getUserData();
       if (data.closed) continue;
       if (now - data.lastHeardAt >= options.idleMs) ws.end(CloseCode.idleTimeout, 'idle timeout');
-      else if (data.sessionExpiresAt !== undefined && data.sessionExpiresAt <= now && !data.checkingSession) sessionDue(ws);
+      else if (data.sessionExpiresAt !== 0 && data.sessionExpiresAt <= now && !data.checkingSession) sessionDue(ws);
     }
   }, everyMs);
   timer.unref();
