@@ -1,7 +1,6 @@
-import { WettyError } from '../errors.ts';
 import type { ChatChange } from '../protocol/frames.ts';
 import type { ResponseOf } from '../rest/request-types.ts';
-import { fullJitterDelay } from '../connection/backoff.ts';
+import { GapFiller } from './gap-filler.ts';
 
 export interface ChangeFeedHooks {
   /** One page of `GET /chats/{chat_id}/changes?since=`. */
@@ -21,10 +20,6 @@ interface ChatCursor {
   cursor: number | undefined;
   /** Frames above `cursor + 1`, waiting for the ones before them. */
   held: Map<number, ChatChange>;
-  filling: boolean;
-  again: boolean;
-  failures: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
@@ -36,11 +31,32 @@ interface ChatCursor {
  */
 export class ChangeFeed {
   private readonly chats = new Map<string, ChatCursor>();
+  private readonly filler: GapFiller;
 
   constructor(
     private readonly hooks: ChangeFeedHooks,
     private readonly options: ChangeFeedOptions,
-  ) {}
+  ) {
+    this.filler = new GapFiller(
+      {
+        hasGap: (chatId) => (this.chats.get(chatId)?.held.size ?? 0) > 0,
+        read: async (chatId) => {
+          await this.readSince(chatId, this.chat(chatId));
+          return false;
+        },
+        filled: (chatId) => this.drain(chatId, this.chat(chatId)),
+        gone: (chatId) => this.chats.delete(chatId),
+        gaveUp: (chatId) => {
+          // Give up on the hole: apply what is held, in order.
+          const chat = this.chat(chatId);
+          const first = Math.min(...chat.held.keys());
+          if (Number.isFinite(first)) chat.cursor = first - 1;
+          this.drain(chatId, chat);
+        },
+      },
+      options,
+    );
+  }
 
   /** Where a chat's changes stand. */
   cursor(chatId: string): number | undefined {
@@ -71,23 +87,23 @@ export class ChangeFeed {
   /** After a reconnect: the chat list's cursors say which chats changed while away (null: fill every known chat). */
   catchUp(chats: readonly { chat_id: string; change_cursor: number }[] | null): void {
     if (chats === null) {
-      for (const chatId of this.chats.keys()) this.fill(chatId);
+      for (const chatId of this.chats.keys()) this.filler.fill(chatId);
       return;
     }
     for (const item of chats) {
       const chat = this.chat(item.chat_id);
       if (chat.cursor === undefined) this.seed(item.chat_id, item.change_cursor);
-      else if (item.change_cursor > chat.cursor) this.fill(item.chat_id);
+      else if (item.change_cursor > chat.cursor) this.filler.fill(item.chat_id);
     }
   }
 
   stop(): void {
-    for (const chat of this.chats.values()) if (chat.timer !== undefined) clearTimeout(chat.timer);
+    this.filler.stop();
   }
 
   private chat(chatId: string): ChatCursor {
     let chat = this.chats.get(chatId);
-    if (!chat) this.chats.set(chatId, (chat = { cursor: undefined, held: new Map(), filling: false, again: false, failures: 0, timer: undefined }));
+    if (!chat) this.chats.set(chatId, (chat = { cursor: undefined, held: new Map() }));
     return chat;
   }
 
@@ -100,61 +116,12 @@ export class ChangeFeed {
       chat.cursor = next.cursor;
       this.hooks.apply(next);
     }
-    if (chat.held.size === 0) {
-      if (chat.timer !== undefined && !chat.filling) clearTimeout(chat.timer);
-      if (!chat.filling) chat.timer = undefined;
-      return;
-    }
-    if (chat.timer !== undefined || chat.filling) return;
-    chat.timer = setTimeout(() => {
-      chat.timer = undefined;
-      if (chat.held.size > 0) this.fill(chatId);
-    }, this.options.gapTimeoutMs);
+    if (chat.held.size === 0) this.filler.settled(chatId);
+    else this.filler.watch(chatId);
   }
 
-  private fill(chatId: string): void {
-    const chat = this.chat(chatId);
-    if (chat.filling) {
-      chat.again = true;
-      return;
-    }
-    if (chat.timer !== undefined) clearTimeout(chat.timer);
-    chat.timer = undefined;
-    chat.filling = true;
-    chat.again = false;
-    this.runFill(chatId, chat).then(
-      () => {
-        chat.filling = false;
-        chat.failures = 0;
-        if (chat.again) this.fill(chatId);
-        else this.drain(chatId, chat);
-      },
-      (error: unknown) => {
-        chat.filling = false;
-        const failure = error instanceof WettyError ? error : new WettyError(0, 'network_error', String(error));
-        if (failure.status === 403 || failure.status === 404) {
-          this.chats.delete(chatId);
-          return;
-        }
-        chat.failures += 1;
-        if (chat.failures >= this.options.maxFailures) {
-          // Give up on the hole: apply what is held, in order.
-          chat.failures = 0;
-          const first = Math.min(...chat.held.keys());
-          if (Number.isFinite(first)) chat.cursor = first - 1;
-          this.drain(chatId, chat);
-          return;
-        }
-        const delay = Math.max(fullJitterDelay(chat.failures, 1000, 15_000), (failure.retryAfter ?? 0) * 1000);
-        chat.timer = setTimeout(() => {
-          chat.timer = undefined;
-          this.fill(chatId);
-        }, delay);
-      },
-    );
-  }
-
-  private async runFill(chatId: string, chat: ChatCursor): Promise<void> {
+  /** Reads every page of changes after the chat's cursor. */
+  private async readSince(chatId: string, chat: ChatCursor): Promise<void> {
     for (;;) {
       const since = chat.cursor ?? 0;
       const answer = await this.hooks.fetchSince(chatId, since, this.options.pageSize);
