@@ -38,11 +38,12 @@ export interface PresenceOptions {
 }
 
 // KEYS: user set, expiry index. ARGV: node id, expires at, now, uid. Answers 1 when the user was offline.
+// The set's expiry only moves later; PEXPIREAT's GT would never set one on a set that has none yet.
 const ONLINE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
 local before = redis.call('ZCARD', KEYS[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-redis.call('PEXPIREAT', KEYS[1], ARGV[2], 'GT')
+if redis.call('PEXPIRETIME', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
 redis.call('ZADD', KEYS[2], 'GT', ARGV[2], ARGV[4])
 if before == 0 then return 1 end
 return 0`;
@@ -61,7 +62,7 @@ const RENEW = `
 for i = 4, #ARGV do
   local key = ARGV[3] .. ARGV[i]
   redis.call('ZADD', key, ARGV[2], ARGV[1])
-  redis.call('PEXPIREAT', key, ARGV[2], 'GT')
+  if redis.call('PEXPIRETIME', key) < tonumber(ARGV[2]) then redis.call('PEXPIREAT', key, ARGV[2]) end
   redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[i])
 end
 return 0`;

@@ -80,6 +80,8 @@ describe('Redis Cluster: multi-key commands stay within a slot', function () {
     try {
       for (const uid of local) await presence.sync(uid);
       await presence.tick();
+      // A crashed node's users go offline on their own: every user set expires.
+      for (const uid of local) expect(await redis.pttl(keys.presence(uid)), uid).to.be.within(1, 60_000);
       local.delete('u2');
       await presence.sync('u2');
       expect(announced.sort()).to.deep.equal(['u1:online', 'u2:offline', 'u2:online', 'u3:online']);
