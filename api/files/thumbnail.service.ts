@@ -3,6 +3,9 @@ import { findFile, setThumbState, type FileRow } from '../../shared/db/repositor
 import { AppError, notFound } from '../../shared/errors.ts';
 import { isRasterImage, THUMB_MIME, thumbEtag, thumbKey, type ThumbWidth } from '../../shared/media/images.ts';
 import { enqueueThumbnails } from '../../shared/media/thumbnail-jobs.ts';
+import { makeThumbnailsJob } from '../../shared/queues/contracts.ts';
+import { queueFor } from '../../shared/queues/producer.ts';
+import { waitUntilFinished } from '../../shared/queues/wait-for-job.ts';
 import { ObjectNotFoundError } from '../../shared/storage/storage.ts';
 import type { ApiDeps } from '../deps.ts';
 import type { ApiContext } from '../http/context.ts';
@@ -57,8 +60,8 @@ export async function sendThumbnail(deps: ApiDeps, ctx: ApiContext, fid: string,
 /** Queues the job (or joins the one queued at upload) and waits a bounded time for it. */
 async function waitForThumbnails(deps: ApiDeps, file: FileRow): Promise<FileRow> {
   const job = await enqueueThumbnails(deps.queues, file.fid);
-  // A job that finished (and was removed) before we started waiting rejects here: the row tells.
-  await job.waitUntilFinished(deps.mediaEvents, deps.config.api.jobWaitMs).catch(() => undefined);
+  // Finished, failed, removed or out of time: whichever it was, the row tells.
+  await waitUntilFinished(queueFor(deps.queues, makeThumbnailsJob, { fid: file.fid }), job, deps.mediaEvents, deps.config.api.jobWaitMs).catch(() => undefined);
   return (await findFile(deps.db, file.fid)) ?? file;
 }
 
