@@ -145,6 +145,26 @@ describe('message edits, pins and the change feed (api and workers against Postg
       expect((await api.http.post(`/chats/${chatId}/pins`, { token: a.token, json: { msg_id: one.id } })).status).to.equal(404);
     });
 
+    it('refuses malformed pin requests, and a message of another chat even when the caller is in both', async () => {
+      const [a, b, c] = [await newUser(), await newUser(), await newUser()];
+      const chatId = await befriend(api.http, a, b);
+      const otherChat = await befriend(api.http, a, c);
+      const here = await send(a, chatId, { message: 'here' });
+      const elsewhere = await send(a, otherChat, { message: 'elsewhere' });
+      const pin = (body: unknown) => api.http.post(`/chats/${chatId}/pins`, { token: a.token, json: body });
+      for (const body of [{}, { msg_id: 'abc' }, { msg_id: here.id, extra: true }, { msg_id: Number(here.id) }, { msg_id: '9223372036854775808' }, []]) {
+        const res = await pin(body);
+        expect([res.status, res.body.error?.code], JSON.stringify(body)).to.deep.equal([400, 'invalid_input']);
+      }
+      // A message the caller can see, but of another chat: not a message of this chat.
+      expect((await pin({ msg_id: elsewhere.id })).status).to.equal(404);
+      expect((await api.http.delete(`/chats/${chatId}/pins/${elsewhere.id}`, { token: a.token })).status).to.equal(404);
+      expect((await api.http.delete(`/chats/${chatId}/pins/abc`, { token: a.token })).status).to.equal(400);
+      // And an edit through the wrong chat's path finds nothing either.
+      expect((await edit(a, chatId, elsewhere.id, { message: 'moved?' })).status).to.equal(404);
+      expect((await api.http.get(`/chats/${chatId}/pins`, { token: a.token })).body.pins).to.deep.equal([]);
+    });
+
     it('at most 50 pins per chat, then 409 too_many_pins', async () => {
       const [a, b] = [await newUser(), await newUser()];
       const chatId = await befriend(api.http, a, b);
@@ -188,7 +208,7 @@ describe('message edits, pins and the change feed (api and workers against Postg
       expect(page.body.changes.map((c: { cursor: number }) => c.cursor)).to.deep.equal([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
       expect(page.body).to.include({ has_more: true, cursor: 15 });
       expect((await changes(owner as TestUser, group.chat_id, 20)).body).to.deep.equal({ changes: [], has_more: false, cursor: 20 });
-      for (const query of ['', '?since=-1', '?since=x', '?since=0&max=0', '?since=0&max=201']) {
+      for (const query of ['', '?since=-1', '?since=x', '?since=1.5', '?since=9007199254740993', '?since=0&max=0', '?since=0&max=201', '?since=0&max=abc', '?since=0&since=1']) {
         expect((await api.http.get(`/chats/${group.chat_id}/changes${query}`, { token: (owner as TestUser).token })).status, query).to.equal(400);
       }
     });
