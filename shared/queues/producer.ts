@@ -44,10 +44,20 @@ export function allQueues(queues: Queues): Queue[] {
   return Object.values(queues).filter((queue): queue is Queue => queue !== undefined);
 }
 
-/** Adds many jobs of one contract in one round trip (fixed job ids still make repeats no-ops). */
+/**
+ * Adds many jobs of one contract, one round trip per queue partition they fall in (fixed job ids
+ * still make repeats no-ops).
+ */
 export async function enqueueBulk<C extends JobContract>(queues: Queues, contract: C, jobs: readonly { data: JobData<C>; options: JobsOptions }[]) {
-  if (jobs.length === 0) return [];
-  return queues[contract.queue].addBulk(jobs.map((job) => ({ name: contract.name, data: contract.schema.parse(job.data) as JobData<C>, opts: job.options })));
+  const byQueue = new Map<Queue, { name: string; data: JobData<C>; opts: JobsOptions }[]>();
+  for (const job of jobs) {
+    const data = contract.schema.parse(job.data) as JobData<C>;
+    const queue = queueFor(queues, contract, data);
+    const batch = byQueue.get(queue) ?? [];
+    batch.push({ name: contract.name, data, opts: job.options });
+    byQueue.set(queue, batch);
+  }
+  return (await Promise.all([...byQueue].map(([queue, batch]) => queue.addBulk(batch)))).flat();
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
