@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { assertPublicUrl, publicOnlyLookup } from './safe-address.ts';
+import { hostOf, isPublicAddress, PrivateAddressError, publicOnlyLookup } from './safe-address.ts';
+import { isIP } from 'node:net';
 
 /** A POST to a URL someone else chose (a webhook endpoint, a browser's push service). */
 export interface GuardedPost {
@@ -33,7 +34,10 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  */
 export async function guardedPost(request: GuardedPost): Promise<PostAnswer> {
   const url = new URL(request.url);
-  if (!request.allowPrivate) await assertPublicUrl(url);
+  // A name is resolved once, by the lookup that checks what it connects to; an address literal is
+  // connected to without a lookup, so it is judged here.
+  const host = hostOf(url);
+  if (!request.allowPrivate && isIP(host) && !isPublicAddress(host)) throw new PrivateAddressError(host, host);
   const transport = url.protocol === 'https:' ? https : http;
   const signal = AbortSignal.timeout(request.timeoutMs);
   return new Promise<PostAnswer>((resolve, reject) => {
