@@ -14,7 +14,8 @@ export function readYourWrites(reads: ReadRouting, log: Logger): Middleware<ApiS
   return async (ctx, next) => {
     await next();
     const uid = ctx.state.auth?.uid;
-    if (!uid || READS.has(ctx.method) || ctx.status >= 400) return;
+    // 202: queued, not yet written; nothing to read back.
+    if (!uid || READS.has(ctx.method) || ctx.status >= 400 || ctx.status === 202) return;
     await reads.noteWrite(uid).catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : err, uid }, 'could not note the write position'));
   };
 }
