@@ -52,6 +52,9 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+const NODE_TIMEOUT_MS = 3000;
+const ELECTION_INTERVAL_MS = 4 * NODE_TIMEOUT_MS + 500;
+
 export async function startRedisCluster(): Promise<RedisClusterTopology> {
   const dir = await mkdtemp(path.join(tmpdir(), 'wetty-cluster-'));
   const ports = await clusterPorts(6);
@@ -62,7 +65,7 @@ export async function startRedisCluster(): Promise<RedisClusterTopology> {
     const child = spawn(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-        '--cluster-node-timeout', '3000', '--appendonly', 'no', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'],
+        '--cluster-node-timeout', String(NODE_TIMEOUT_MS), '--appendonly', 'no', '--save', '', '--daemonize', 'no', '--loglevel', 'warning'],
       { stdio: 'ignore' },
     );
     children.push(child);
@@ -112,22 +115,43 @@ export async function startRedisCluster(): Promise<RedisClusterTopology> {
     return nodes.map((node) => node[1]);
   };
   const shardOf = async (key: string) => {
-    const [master, replica] = await nodesOf(key, ports[0] as number);
+    // A master that has just turned replica is listed once it has synced with the new master.
+    let nodes: number[] = [];
+    await waitFor(async () => (nodes = await nodesOf(key, ports[0] as number)).length >= 2, 30_000, 50).catch(() => undefined);
+    const [master, replica] = nodes;
     if (!master || !replica) throw new Error(`the slot of ${key} has no replica`);
     return { master, replica };
   };
 
+  const lastPromoted = new Map<number, number>();
   return {
     nodes: ports.map((p) => `127.0.0.1:${p}`).join(','),
     ports,
     shardOf,
     failover: async (key) => {
       const { master, replica } = await shardOf(key);
+      // A replica that has not yet synced with its master (just after an earlier failover) lets a
+      // manual failover time out: wait for its link first.
+      await waitFor(async () => (await ask(replica, (r) => r.info('replication'))).includes('master_link_status:up'), 30_000, 50);
+      // A replica stands for election at most once per four node timeouts: promoting the same node
+      // again sooner would time out.
+      const sinceLast = Date.now() - (lastPromoted.get(replica) ?? 0);
+      if (sinceLast < ELECTION_INTERVAL_MS) await new Promise((resolve) => setTimeout(resolve, ELECTION_INTERVAL_MS - sinceLast));
       const started = Date.now();
-      await ask(replica, (r) => r.cluster('FAILOVER'));
-      await waitFor(async () => (await ask(replica, (r) => r.info('replication'))).includes('role:master'), 30_000, 20);
-      // Every node agrees on the new master.
-      await waitFor(async () => (await Promise.all(ports.map((p) => nodesOf(key, p).catch(() => [])))).every((nodes) => nodes[0] === replica), 30_000, 50);
+      lastPromoted.set(replica, started);
+      // Every node agrees on the new master (asked again should an attempt time out or be undone).
+      const agreed = async () => (await Promise.all(ports.map((p) => nodesOf(key, p).catch(() => [])))).every((nodes) => nodes[0] === replica);
+      for (let attempt = 1; ; attempt++) {
+        const refused = await ask(replica, (r) => r.cluster('FAILOVER')).then(() => undefined, (err: Error) => err.message);
+        try {
+          await waitFor(agreed, 10_000, 50);
+          break;
+        } catch (err) {
+          if (attempt === 3) throw new Error(`${replica} did not take over from ${master}${refused ? ` (${refused})` : ''}`, { cause: err });
+          await new Promise((resolve) => setTimeout(resolve, ELECTION_INTERVAL_MS));
+          lastPromoted.set(replica, Date.now());
+        }
+      }
       return { from: master, to: replica, ms: Date.now() - started };
     },
     stop: async () => {
