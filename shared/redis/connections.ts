@@ -42,10 +42,18 @@ function createCluster(nodes: readonly { host: string; port: number }[], role: R
     maxRedirections: 32,
     slotsRefreshTimeout: 2000,
     shardedSubscribers: role === 'subscriber',
+    // A sharded subscriber learns that its shard failed over only from the old master's unsolicited
+    // SUNSUBSCRIBE, which makes ioredis refresh the slot map once, right away: when the node it asks
+    // has not yet heard of the new master, the map looks unchanged and the subscriptions are never
+    // renewed. Refreshing the map on a timer renews them on the new master within this delay.
+    ...(role === 'subscriber' ? { slotsRefreshInterval: SUBSCRIBER_SLOTS_REFRESH_MS } : {}),
   });
   // Commands are typed alike; the few differences are behind `isCluster`.
   return cluster as unknown as Redis;
 }
+
+/** How soon a cluster subscriber notices that its shard failed over, at worst (one CLUSTER SLOTS each time). */
+const SUBSCRIBER_SLOTS_REFRESH_MS = 1000;
 
 export function isCluster(redis: Redis): boolean {
   return (redis as unknown as { isCluster?: boolean }).isCluster === true;
