@@ -113,6 +113,7 @@ const EnvSchema = z.object({
   UPLOADS_PER_HOUR: positiveInt.default(500),
   UPLOAD_BYTES_PER_HOUR: positiveInt.default(20 * 1024 ** 3),
 
+  SUPERVISOR_API_PROCESSES: z.coerce.number().int().min(1).max(32).default(1),
   SUPERVISOR_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_REALTIME_NODES: z.coerce.number().int().min(0).max(32).default(1),
   SUPERVISOR_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
@@ -306,7 +307,7 @@ export function loadConfig(env: Env = process.env) {
           ? { host: e.APNS_HOST, keyFile: e.APNS_KEY_FILE, keyId: e.APNS_KEY_ID, teamId: e.APNS_TEAM_ID, topic: e.APNS_TOPIC }
           : null,
     },
-    supervisor: { workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES, readyTimeoutMs: e.SUPERVISOR_READY_TIMEOUT_SECONDS * 1000 },
+    supervisor: { apiProcesses: e.SUPERVISOR_API_PROCESSES, workers: e.SUPERVISOR_WORKERS, realtimeNodes: e.SUPERVISOR_REALTIME_NODES, readyTimeoutMs: e.SUPERVISOR_READY_TIMEOUT_SECONDS * 1000 },
   });
 }
 

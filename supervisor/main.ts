@@ -26,8 +26,14 @@ runMain('supervisor', async () => {
   await webApp;
 
   const children: ChildSpec[] = [
-    // One api process; its ops port is passed explicitly like the others so a second one can get port + 1.
-    { name: 'api', entry: 'api/main.ts', env: { API_OPS_PORT: String(config.api.opsPort) }, readyUrl: `http://${config.api.host}:${config.api.port}/readyz` },
+    // Several api processes listen on consecutive ports (API_PORT, API_PORT + 1, …): a load balancer
+    // in front spreads requests over them.
+    ...Array.from({ length: config.supervisor.apiProcesses }, (_, i) => ({
+      name: config.supervisor.apiProcesses === 1 ? 'api' : `api-${i + 1}`,
+      entry: 'api/main.ts',
+      env: { API_PORT: String(config.api.port + i), API_OPS_PORT: String(config.api.opsPort + i) },
+      readyUrl: `http://${config.api.host}:${config.api.port + i}/readyz`,
+    })),
     ...Array.from({ length: config.supervisor.workers }, (_, i) => ({
       name: `workers-${i + 1}`,
       entry: 'workers/main.ts',
@@ -60,6 +66,7 @@ runMain('supervisor', async () => {
     {
       ms: Math.round(performance.now() - started),
       api: `http://${config.api.host}:${config.api.port}`,
+      ...(config.supervisor.apiProcesses > 1 ? { apiProcesses: Array.from({ length: config.supervisor.apiProcesses }, (_, i) => `http://${config.api.host}:${config.api.port + i}`) } : {}),
       // Browsers use the api's origin; the realtime port also answers directly.
       websocket: `ws://${config.api.host}:${config.api.port}${config.realtime.path}`,
       realtimeDirect: `ws://${config.realtime.host}:${config.realtime.port}${config.realtime.path}`,
