@@ -6,10 +6,12 @@ import { startPostgresPair, startRedisCluster } from '../test/support/topology.t
  * spare ports and temporary directories — a Redis Cluster of 3 masters and 3 replicas, and a
  * PostgreSQL primary with a streaming replica — with the system pointed at it.
  *
- *   up                 starts the topology and the system (`npm start` with 2 workers, 2 realtime
- *                      nodes, 4 message queue partitions); Ctrl-C stops the system and removes the topology
+ *   up                 starts the topology and the system (`npm start` with 2 api processes on API_PORT
+ *                      and API_PORT + 1, 2 workers, 2 realtime nodes, 4 message queue partitions);
+ *                      Ctrl-C stops the system and removes the topology
  *   test               runs the e2e test of the topology (test/e2e/cluster-topology.test.ts)
- *   load -- <options>  starts the topology and runs `npm run load` against it (its own local system)
+ *   load -- <options>  starts the topology and runs `npm run load` against it (its own local system,
+ *                      with one api process: the load drives one api URL)
  */
 const [command = 'up', ...rest] = process.argv.slice(2);
 
@@ -45,7 +47,7 @@ try {
     };
     for (const [name, value] of Object.entries(env)) console.log(`${name}=${value}`);
     code = command === 'up'
-      ? await run(['--import', 'tsx', 'supervisor/main.ts'], env)
+      ? await run(['--import', 'tsx', 'supervisor/main.ts'], { ...env, SUPERVISOR_API_PROCESSES: process.env.SUPERVISOR_API_PROCESSES ?? '2' })
       : await run(['--import', 'tsx', 'load/main.ts', ...rest.filter((arg) => arg !== '--')], env);
   } finally {
     await postgres.stop();

@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { queueNameFor, type QueueLayout } from '../../shared/queues/layout.ts';
 import { redisKeys } from '../../shared/redis/keys.ts';
 import { pngBytes, sha256Hex, uploadRaw } from '../support/files.ts';
+import { HttpClient } from '../support/http-client.ts';
+import { sampleValue, scrape } from '../support/metrics.ts';
 import { befriend, createGroup } from '../support/social.ts';
 import { startSystem, waitFor, type RunningSystem } from '../support/system.ts';
 import { startPostgresPair, startRedisCluster, type PostgresPairTopology, type RedisClusterTopology } from '../support/topology.ts';
@@ -14,16 +16,20 @@ const READ_YOUR_WRITES_SECONDS = 4;
 
 /**
  * The scaled-out topology on one machine: a Redis Cluster (3 masters, 3 replicas), a PostgreSQL
- * primary with a streaming replica, and the real processes (two workers, two realtime nodes) with
- * the messages queue in four partitions. Runs the messaging, groups and files flows, then fails a
+ * primary with a streaming replica, and the real processes (two api processes, two workers, two
+ * realtime nodes) with the messages queue in four partitions. Requests go to the api processes in
+ * turn, as behind a round-robin balancer. Runs the messaging, groups and files flows, then fails a
  * Redis master over during sends (nothing lost, duplicated or out of sequence; live delivery
- * resumes), then pauses the replica's replay (reads stay correct for the writer).
+ * resumes), then pauses the replica's replay (reads stay correct for the writer, whichever api
+ * process serves the read).
  */
 describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function () {
   this.timeout(240_000);
   let cluster: RedisClusterTopology;
   let postgres: PostgresPairTopology;
   let system: RunningSystem;
+  /** One client per api process, for a step that must land on a given one. */
+  let apis: HttpClient[];
   const sockets: WsConnection[] = [];
   const newUser = () => signUp(system.http, { stem: 'topo' });
   const connect = async (user: TestUser) => {
@@ -37,8 +43,8 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
     const res = await system.http.post(`/chats/${chatId}/messages`, { token: user.token, json: { client_generated_id: clientId, message_type: 'text', message } });
     return res;
   };
-  const history = async (user: TestUser, chatId: string, query = '') => {
-    const res = await system.http.get(`/chats/${chatId}/messages?max=100${query}`, { token: user.token });
+  const history = async (user: TestUser, chatId: string, query = '', http = system.http) => {
+    const res = await http.get(`/chats/${chatId}/messages?max=100${query}`, { token: user.token });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     return res.body.messages as { id: string; seq: number; message: string }[];
   };
@@ -53,9 +59,11 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
       DATABASE_READ_YOUR_WRITES_SECONDS: String(READ_YOUR_WRITES_SECONDS),
       REDIS_CLUSTER_NODES: cluster.nodes,
       MESSAGE_QUEUE_PARTITIONS: String(PARTITIONS),
+      SUPERVISOR_API_PROCESSES: '2',
       SUPERVISOR_WORKERS: '2',
       SUPERVISOR_REALTIME_NODES: '2',
     });
+    apis = system.apiUrls.map((url) => new HttpClient(url));
   });
   afterEach(function () {
     if (this.currentTest?.state === 'failed') console.error(`system warnings and errors:\n${system?.problems().slice(-6000)}`);
@@ -64,6 +72,18 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
   after(async () => {
     await system?.stop();
     await Promise.allSettled([cluster?.stop(), postgres?.stop()]);
+  });
+
+  it('two api processes answer, each its own process, and both carry the traffic', async () => {
+    expect(system.apiUrls).to.have.length(2);
+    const pids = await Promise.all(system.apiOpsUrls.map(async (url) => ((await (await fetch(`${url}/healthz`)).json()) as { pid: number }).pid));
+    expect(new Set(pids).size).to.equal(2);
+    const requests = async () => Promise.all(system.apiOpsUrls.map(async (url) => sampleValue(await scrape(url), 'wetty_http_requests_total')));
+    const before = await requests();
+    for (let i = 0; i < 4; i++) await newUser();
+    const after = await requests();
+    // Sign-ups alternate: each process counted its share.
+    for (const [i, count] of after.entries()) expect(count - (before[i] ?? 0), `api ${i + 1}`).to.be.at.least(2);
   });
 
   it('messaging: a direct chat delivers live to both people once, and history reads back', async () => {
@@ -77,8 +97,8 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
     await settle();
     for (const ws of [aWs, bWs]) expect(ws.events(isMessage(res.body.id as string))).to.have.length(1);
     expect((await history(b, chatId, '&after=0')).map((m) => m.message)).to.deep.equal(['hello over the cluster']);
-    // The writer's own read right after its write sees it, wherever it is routed.
-    expect((await history(a, chatId)).map((m) => m.message)).to.include('hello over the cluster');
+    // The writer's own read right after its write sees it, on either api process, wherever it is routed.
+    for (const api of apis) expect((await history(a, chatId, '', api)).map((m) => m.message)).to.include('hello over the cluster');
   });
 
   it('groups: members of a small and a large group get messages live; the chat list shows them', async () => {
@@ -103,15 +123,16 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(system.http, a, b);
     const bytes = pngBytes(50_000);
-    const up = await uploadRaw(system.http, bytes, { token: a.token, name: 'cluster.png' });
+    // Uploaded through one api process, sent and downloaded through the other.
+    const up = await uploadRaw(apis[0] as HttpClient, bytes, { token: a.token, name: 'cluster.png' });
     expect(up.status, JSON.stringify(up.body)).to.equal(201);
     const fid = up.body.fid as string;
     const bWs = await connect(b);
     await settle();
-    const res = await system.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: `f-${fid}`, message_type: 'image', message: fid } });
+    const res = await (apis[1] as HttpClient).post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: `f-${fid}`, message_type: 'image', message: fid } });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     await bWs.waitFor(isMessage(res.body.id as string));
-    const download = await fetch(`${system.http.baseUrl}/f/fserv/download/${fid}`, { headers: { authorization: `Bearer ${b.token}` } });
+    const download = await fetch(`${system.apiUrls[1]}/f/fserv/download/${fid}`, { headers: { authorization: `Bearer ${b.token}` } });
     expect(download.status).to.equal(200);
     expect(sha256Hex(Buffer.from(await download.arrayBuffer()))).to.equal(sha256Hex(bytes));
   });
@@ -193,7 +214,7 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
     expect(stored.length).to.equal(total + 0);
   });
 
-  it('replica lag: with replay paused the writer still reads its own write; others read the replica until it replays', async () => {
+  it('replica lag: with replay paused the writer still reads its own write on either api process; others read the replica until it replays', async () => {
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(system.http, a, b);
     const first = await send(a, chatId, 'before the pause');
@@ -203,16 +224,19 @@ describe('scaled-out topology: Redis Cluster and a PostgreSQL replica', function
     await waitFor(async () => (await postgres.lagBytes()) === 0, 10_000, 100);
     await postgres.pauseReplay(true);
     try {
-      const res = await send(a, chatId, 'during the pause');
+      // Written through the first api process; read back through both (the write's position is shared).
+      const res = await (apis[0] as HttpClient).post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: `topo-${randomBytes(6).toString('hex')}`, message_type: 'text', message: 'during the pause' } });
       expect(res.status).to.equal(201);
       const lag = await postgres.lagBytes();
-      const writerSees = (await history(a, chatId)).map((m) => m.message);
-      const otherSees = (await history(b, chatId)).map((m) => m.message);
+      const writerSees = await Promise.all(apis.map(async (api) => (await history(a, chatId, '', api)).map((m) => m.message)));
+      const otherSees = await Promise.all(apis.map(async (api) => (await history(b, chatId, '', api)).map((m) => m.message)));
       const gapFill = (await history(b, chatId, '&after=0')).map((m) => m.message);
       console.log(`      replica paused, ${lag} bytes behind: writer reads ${JSON.stringify(writerSees)}; other reads ${JSON.stringify(otherSees)}; other's gap fill ${JSON.stringify(gapFill)}`);
-      expect(writerSees).to.include('during the pause');
-      expect(otherSees).to.include('before the pause');
-      expect(otherSees).not.to.include('during the pause');
+      for (const seen of writerSees) expect(seen).to.include('during the pause');
+      for (const seen of otherSees) {
+        expect(seen).to.include('before the pause');
+        expect(seen).not.to.include('during the pause');
+      }
       expect(gapFill).to.include('during the pause');
     } finally {
       await postgres.pauseReplay(false);

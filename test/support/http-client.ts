@@ -13,9 +13,22 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A thin fetch wrapper for tests: JSON in, parsed JSON (or text) out, never throws on a status. */
+/**
+ * A thin fetch wrapper for tests: JSON in, parsed JSON (or text) out, never throws on a status.
+ * Given several base URLs (api processes side by side), it sends each request to the next one in
+ * turn, as a round-robin load balancer would.
+ */
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  /** The first base URL, for requests made outside the client. */
+  readonly baseUrl: string;
+  private readonly baseUrls: readonly string[];
+  private turn = 0;
+
+  constructor(baseUrls: string | readonly string[]) {
+    this.baseUrls = typeof baseUrls === 'string' ? [baseUrls] : baseUrls;
+    if (!this.baseUrls[0]) throw new Error('an HttpClient needs a base URL');
+    this.baseUrl = this.baseUrls[0];
+  }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...options.headers };
@@ -27,7 +40,8 @@ export class HttpClient {
     } else if (options.raw !== undefined) {
       body = options.raw;
     }
-    const res = await fetch(this.baseUrl + path, { method, headers, body });
+    const baseUrl = this.baseUrls[this.turn++ % this.baseUrls.length] as string;
+    const res = await fetch(baseUrl + path, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);

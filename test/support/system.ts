@@ -7,8 +7,11 @@ import { HttpClient } from './http-client.ts';
 export interface RunningSystem {
   env: Env;
   http: HttpClient;
-  /** The api's private port: /metrics, /healthz, /readyz. */
+  /** Every api process (`SUPERVISOR_API_PROCESSES`); `http` sends to each in turn. */
+  apiUrls: string[];
+  /** The (first) api's private port: /metrics, /healthz, /readyz. */
   apiOpsUrl: string;
+  apiOpsUrls: string[];
   /** A realtime node's own port. */
   wsUrl: string;
   /** The WebSocket on the api's origin (forwarded to the realtime nodes), as browsers use it. */
@@ -55,10 +58,11 @@ function isFree(port: number): Promise<boolean> {
 export async function startSystem(overrides: Env = {}, options: { readyTimeoutMs?: number } = {}): Promise<RunningSystem> {
   const workers = Number(overrides.SUPERVISOR_WORKERS ?? 1);
   const nodes = Number(overrides.SUPERVISOR_REALTIME_NODES ?? 1);
+  const apis = Number(overrides.SUPERVISOR_API_PROCESSES ?? 1);
   const env = testEnv({
     LOG_LEVEL: 'info',
-    API_PORT: String(await freePort()),
-    API_OPS_PORT: String(await freePort()),
+    API_PORT: String(await freePortRange(apis)),
+    API_OPS_PORT: String(await freePortRange(apis)),
     WS_PORT: String(await freePort()),
     REALTIME_OPS_PORT: String(await freePortRange(nodes)),
     WORKER_OPS_PORT: String(await freePortRange(workers)),
@@ -78,10 +82,14 @@ export async function startSystem(overrides: Env = {}, options: { readyTimeoutMs
     throw new Error(`${(err as Error).message}; the system printed:\n${output().slice(-4000)}`);
   }
 
+  const apiUrls = Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${Number(env.API_PORT) + i}`);
+  const apiOpsUrls = Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${Number(env.API_OPS_PORT) + i}`);
   return {
     env,
-    http: new HttpClient(`http://127.0.0.1:${env.API_PORT}`),
-    apiOpsUrl: `http://127.0.0.1:${env.API_OPS_PORT}`,
+    http: new HttpClient(apiUrls),
+    apiUrls,
+    apiOpsUrl: apiOpsUrls[0] as string,
+    apiOpsUrls,
     wsUrl: `ws://127.0.0.1:${env.WS_PORT}/ws/chats`,
     apiWsUrl: `ws://127.0.0.1:${env.API_PORT}/ws/chats`,
     realtimeOpsUrl: (node) => `http://127.0.0.1:${Number(env.REALTIME_OPS_PORT) + node}`,
