@@ -16,7 +16,9 @@ import type { Knex } from 'knex';
  *  - pins (at most 50 a chat, not partitioned) reference (chat_id, id) too.
  *  - "client_generated_id is unique per sender" cannot be a key of a table partitioned by chat: it
  *    moves to `message_client_ids`, partitioned by sender, one row per message, written in the
- *    send's transaction (shared/db/repositories/messages.repository.ts).
+ *    send's transaction (shared/db/repositories/messages.repository.ts). It has no foreign key to
+ *    `messages`: checking one against a partitioned table doubled the cost of a send's insert. The
+ *    one path that deletes messages (a group's deletion) deletes their client ids with them.
  * The rewrite holds each table's lock while it copies: writes to messages wait meanwhile.
  */
 
@@ -156,8 +158,7 @@ export async function up(knex: Knex): Promise<void> {
     client_generated_id varchar(64) not null,
     chat_id bigint not null,
     message_id bigint not null,
-    constraint message_client_ids_pkey primary key (sender_uid, client_generated_id),
-    constraint message_client_ids_message_foreign foreign key (chat_id, message_id) references messages (chat_id, id) on delete cascade
+    constraint message_client_ids_pkey primary key (sender_uid, client_generated_id)
   ) partition by hash (sender_uid)`);
   await createPartitions(knex, 'message_client_ids');
   await knex.raw(`insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)

@@ -100,15 +100,21 @@ export async function reserveSeqs(trx: Db, counts: ReadonlyMap<string, number>):
  */
 export async function insertMessages(trx: Db, rows: readonly (NewMessage & { seq: number })[]): Promise<{ inserted: MessageRow[]; claimed: number }> {
   if (rows.length === 0) return { inserted: [], claimed: 0 };
-  const inserted = await trx('messages')
+  const insert = trx('messages')
     .insert(rows.map((r) => ({ ...r, file: r.file === null ? null : JSON.stringify(r.file), mentions: trx.raw('?::char(32)[]', [r.mentions]) })))
-    .returning<MessageRow[]>('*');
-  const claimed = await trx('message_client_ids')
-    .insert(inserted.map((m) => ({ sender_uid: m.sender_uid, client_generated_id: m.client_generated_id, chat_id: m.chat_id, message_id: m.id })))
-    .onConflict(['sender_uid', 'client_generated_id'])
-    .ignore()
-    .returning('message_id');
-  return { inserted, claimed: claimed.length };
+    .returning('*');
+  // One statement, one round trip: the messages, then their pairs.
+  const { rows: stored } = await trx.raw<{ rows: (MessageRow & { claimed: number })[] }>(
+    `with m as (?), k as (
+       insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
+       select sender_uid, client_generated_id, chat_id, id from m
+       on conflict (sender_uid, client_generated_id) do nothing
+       returning 1
+     )
+     select m.*, (select count(*) from k)::int as claimed from m`,
+    [insert],
+  );
+  return { inserted: stored.map(({ claimed: _, ...row }) => row), claimed: stored[0]?.claimed ?? 0 };
 }
 
 /** Moves each sender's read pointer to their own newest message: what you sent, you have read. */
