@@ -61,7 +61,7 @@ export async function getMessages(deps: ApiDeps, caller: AuthContext, chatId: st
   const before = query.before === undefined ? undefined : await seqOfMessage(db, chatId, query.before);
   const rows = await listMessages(db, { chatId, viewerUid: caller.uid, max: query.max + 1, before, after: query.after });
   const page = rows.slice(0, query.max);
-  const reactions = await reactionsFor(db, page.map((r) => r.id));
+  const reactions = await reactionsFor(db, page);
   return { messages: page.map((r) => toMessageView(r, reactions.get(r.id) ?? [])), has_more: rows.length > query.max };
 }
 

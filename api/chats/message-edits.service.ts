@@ -25,9 +25,9 @@ export async function editMessage(deps: ApiDeps, caller: AuthContext, chatId: st
 
 /** A message's earlier versions, for whoever may see the message (a recalled one keeps none). */
 export async function getEdits(deps: ApiDeps, caller: AuthContext, chatId: string, msgId: string) {
-  const message = await findMessage(deps.db, msgId);
-  if (!message || message.chat_id !== chatId || !(await deps.userState.canSeeMessage(caller.uid, message))) throw notFound('Message');
-  const edits = await listEdits(deps.db, message.id);
+  const message = await findMessage(deps.db, chatId, msgId);
+  if (!message || !(await deps.userState.canSeeMessage(caller.uid, message))) throw notFound('Message');
+  const edits = await listEdits(deps.db, message);
   return {
     chat_id: chatId,
     msg_id: message.id,

@@ -47,7 +47,7 @@ export async function searchChats(deps: ApiDeps, caller: AuthContext, input: Sea
     limit: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
-  const reactions = await reactionsFor(db, page.map((r) => r.id));
+  const reactions = await reactionsFor(db, page);
   const last = page[page.length - 1];
   return {
     results: page.map((row) => ({ message: toMessageView(row, reactions.get(row.id) ?? []), highlights: findHighlights(row.message, terms) })),

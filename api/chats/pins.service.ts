@@ -35,20 +35,20 @@ async function requirePinner(deps: ApiDeps, caller: AuthContext, chatId: string)
 }
 
 async function pinView(deps: ApiDeps, pin: PinRow, message: MessageRow) {
-  const reactions = (await reactionsFor(deps.db, [message.id])).get(message.id) ?? [];
+  const reactions = (await reactionsFor(deps.db, [message])).get(message.id) ?? [];
   return { chat_id: pin.chat_id, msg_id: pin.message_id, by_uid: pin.pinned_by, pinned_at: pin.pinned_at.toISOString(), message: toMessageView(message, reactions) };
 }
 
 /** Pins a message (pinning a pinned one answers its pin); everyone in the chat gets `on_pin`. */
 export async function pinMessage(deps: ApiDeps, caller: AuthContext, chatId: string, msgId: string) {
   await requirePinner(deps, caller, chatId);
-  const message = await findMessage(deps.db, msgId);
-  if (!message || message.chat_id !== chatId || !(await deps.userState.canSeeMessage(caller.uid, message))) throw notFound('Message');
+  const message = await findMessage(deps.db, chatId, msgId);
+  if (!message || !(await deps.userState.canSeeMessage(caller.uid, message))) throw notFound('Message');
   const pin = await commitWithEffects(deps, async (trx, effects) => {
     if (!(await lockChatForChange(trx, chatId))) throw notFound('Chat');
     const existing = await findPin(trx, chatId, message.id);
     if (existing) return existing;
-    const current = await findMessage(trx, message.id);
+    const current = await findMessage(trx, chatId, message.id);
     if (!current || current.recalled_at !== null) throw notFound('Message');
     if ((await countPins(trx, chatId)) >= MAX_PINS_PER_CHAT) throw conflict('too_many_pins', `A chat has at most ${MAX_PINS_PER_CHAT} pinned messages; unpin one first`);
     const inserted = await insertPin(trx, { chat_id: chatId, message_id: message.id, pinned_by: caller.uid });
@@ -83,7 +83,7 @@ export async function unpinMessage(deps: ApiDeps, caller: AuthContext, chatId: s
 export async function getPins(deps: ApiDeps, caller: AuthContext, chatId: string) {
   if (!(await deps.userState.canSeeChat(caller.uid, chatId))) throw notFound('Chat');
   const rows = await listPins(deps.db, chatId, caller.uid);
-  const reactions = await reactionsFor(deps.db, rows.map((r) => r.message.id));
+  const reactions = await reactionsFor(deps.db, rows.map((r) => r.message));
   return {
     pins: rows.map(({ pin, message }) => ({
       chat_id: chatId, msg_id: message.id, by_uid: pin.pinned_by, pinned_at: pin.pinned_at.toISOString(), message: toMessageView(message, reactions.get(message.id) ?? []),

@@ -19,8 +19,12 @@ export const Effect = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sessions_changed'), uid }),
   /** A control event on the user's channel for the realtime nodes. */
   z.object({ kind: z.literal('control'), uid, control: ControlEvent }),
-  /** `on_message` of stored messages to everyone who may see them; reminders' timers. */
-  z.object({ kind: z.literal('messages'), msg_ids: z.array(id).min(1) }),
+  /**
+   * `on_message` of stored messages to everyone who may see them; reminders' timers. `chat_ids`, the
+   * chats the messages are in, keeps their lookup to those chats' partitions (rows written before it
+   * was named lack it).
+   */
+  z.object({ kind: z.literal('messages'), msg_ids: z.array(id).min(1), chat_ids: z.array(id).optional() }),
   /** `on_notify` of stored notifications to their recipients. */
   z.object({ kind: z.literal('notifications'), ids: z.array(id).min(1) }),
   /** A recorded change of a chat's change feed (an edit, recall, reaction or pin) as its frame, to the chat. */
@@ -31,7 +35,7 @@ export const Effect = z.discriminatedUnion('kind', [
    * Pushes to the devices of the recipients of stored messages and notifications, who may be offline:
    * each becomes a delayed job that checks presence and settings when it runs (shared/push/).
    */
-  z.object({ kind: z.literal('push'), msg_ids: z.array(id), notification_ids: z.array(id) }),
+  z.object({ kind: z.literal('push'), msg_ids: z.array(id), chat_ids: z.array(id).optional(), notification_ids: z.array(id) }),
   /** Webhook events of the change, enqueued for every endpoint subscribed to them (shared/webhooks/). */
   z.object({ kind: z.literal('webhooks'), events: z.array(RecordedWebhookEvent).min(1) }),
   /** A BullMQ job (a timer); its fixed id makes a second enqueue a no-op. `run_at` is when it is due. */

@@ -22,6 +22,6 @@ export async function publishMessages(
   for (const message of messages) {
     if (message.message_type !== 'reminder' || !message.remind_at || message.recalled_at) continue;
     const delay = Math.max(0, message.remind_at.getTime() - Date.now());
-    await enqueue(deps.queues, reminderJob, { msg_id: message.id }, { delay, jobId: `reminder-${message.id}` });
+    await enqueue(deps.queues, reminderJob, { msg_id: message.id, chat_id: message.chat_id }, { delay, jobId: `reminder-${message.id}` });
   }
 }

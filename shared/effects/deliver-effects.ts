@@ -46,7 +46,7 @@ async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string)
     case 'control':
       return publishAll(deps.redis, deps.keys, [{ uid: effect.uid, frame: encodeControlFrame(effect.control) }]);
     case 'messages':
-      return publishMessages(deps, await findMessages(deps.db, effect.msg_ids), []);
+      return publishMessages(deps, await findMessages(deps.db, effect.msg_ids, effect.chat_ids), []);
     case 'notifications': {
       const stored = await findNotifications(deps.db, effect.ids);
       return publishAll(deps.redis, deps.keys, stored.map((n) => ({ uid: n.uid, frame: notificationFrame(n) })));
@@ -63,7 +63,7 @@ async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string)
       return publishAll(deps.redis, deps.keys, [effect.uid, ...(peer ? [peer] : [])].map((uid) => ({ uid, frame })));
     }
     case 'push':
-      return schedulePushesFor({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, effect.msg_ids, effect.notification_ids);
+      return schedulePushesFor({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, { ids: effect.msg_ids, chatIds: effect.chat_ids }, effect.notification_ids);
     case 'webhooks':
       return enqueueWebhooks(deps, effect.events, outboxId);
     case 'job': {

@@ -33,8 +33,12 @@ type StoredMessage = Pick<MessageRow, 'chat_id' | 'sender_uid' | 'created_at'>;
 type StoredNotification = Pick<NotificationRow, 'id' | 'uid' | 'type' | 'created_at'>;
 
 /** The push effect: the rows it names, as they are now (rows deleted since push nothing). */
-export async function schedulePushesFor(deps: ScheduleDeps, msgIds: readonly string[], notificationIds: readonly string[]): Promise<void> {
-  const messages = msgIds.length > 0 ? await findMessages(deps.db, msgIds) : [];
+export async function schedulePushesFor(
+  deps: ScheduleDeps,
+  messageIds: { ids: readonly string[]; chatIds?: readonly string[] | undefined },
+  notificationIds: readonly string[],
+): Promise<void> {
+  const messages = messageIds.ids.length > 0 ? await findMessages(deps.db, messageIds.ids, messageIds.chatIds) : [];
   await schedulePushes(deps, messages, await findNotifications(deps.db, notificationIds));
 }
 

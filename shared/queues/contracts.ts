@@ -95,7 +95,7 @@ export const editMessageJob = defineJob(
 export const sweepUploadsJob = defineJob('timers', 'sweep-uploads', z.object({}));
 
 /** At `remind_at`, tells a reminder's mentioned people (or every member) with `on_notify` reminder. */
-export const reminderJob = defineJob('timers', 'reminder', z.object({ msg_id: id }));
+export const reminderJob = defineJob('timers', 'reminder', z.object({ msg_id: id, chat_id: id.optional() }));
 
 /**
  * Makes the thumbnails of one uploaded raster image (`shared/media/thumbnails.ts`). Enqueued after

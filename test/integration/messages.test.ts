@@ -69,6 +69,31 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect((await api.deps.db('chats').where({ id: chatId }).first()).last_seq).to.equal('1');
     });
 
+    it('a client_generated_id is unique per sender across chats: the same one in another chat is 409', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const direct = await befriend(api.http, a, b);
+      const group = await createGroup(api.http, a, [b]);
+      const id = cgid();
+      expect((await send(a, group.chat_id, { client_generated_id: id, message: 'same words' })).status).to.equal(201);
+      const elsewhere = await send(a, direct, { client_generated_id: id, message: 'same words' });
+      expect(elsewhere.status, JSON.stringify(elsewhere.body)).to.equal(409);
+      expect(elsewhere.body.error.code).to.equal('client_generated_id_reused');
+      expect(await api.deps.db('messages').where({ chat_id: direct })).to.have.length(0);
+    });
+
+    it('deleting a group deletes its messages\' client ids with them (kept apart, with no foreign key to do it)', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const group = await createGroup(api.http, a, [b]);
+      const [mine, theirs] = [cgid(), cgid()];
+      expect((await send(a, group.chat_id, { client_generated_id: mine, message: 'one' })).status).to.equal(201);
+      expect((await send(b, group.chat_id, { client_generated_id: theirs, message: 'two' })).status).to.equal(201);
+      const clientIds = () => api.deps.db('message_client_ids').where({ chat_id: group.chat_id }).orderBy('message_id').pluck('client_generated_id');
+      expect(await clientIds()).to.deep.equal([mine, theirs]);
+      expect((await api.http.delete(`/group/${group.id}`, { token: a.token })).status).to.equal(204);
+      expect(await api.deps.db('messages').where({ chat_id: group.chat_id })).to.have.length(0);
+      expect(await clientIds()).to.deep.equal([]);
+    });
+
     it('sends emotes and markdown; refuses markdown with HTML or unsafe links', async () => {
       const [a, b] = [await newUser(), await newUser()];
       const chatId = await befriend(api.http, a, b);

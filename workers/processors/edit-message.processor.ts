@@ -22,8 +22,8 @@ const EMOTE = singleLine(64).min(1);
  * job answers the message instead of editing twice.
  */
 export const editMessageProcessor = defineProcessor(editMessageJob, async (data, deps, job) => {
-  const message = await findMessage(deps.db, data.msg_id);
-  if (!message || message.chat_id !== data.chat_id || !(await deps.userState.member(message.chat_id, data.uid))) {
+  const message = await findMessage(deps.db, data.chat_id, data.msg_id);
+  if (!message || !(await deps.userState.member(message.chat_id, data.uid))) {
     return refuseJob(404, 'not_found', 'Message not found');
   }
   checkEditable(deps, message, data);
@@ -34,7 +34,7 @@ export const editMessageProcessor = defineProcessor(editMessageJob, async (data,
   const text = moderated.kind === 'replace' ? moderated.message : data.message;
 
   const edited = await commitWithEffects(deps, async (trx, effects) => {
-    const current = await lockMessage(trx, message.id);
+    const current = await lockMessage(trx, message.chat_id, message.id);
     if (!current) return refuseJob(404, 'not_found', 'Message not found');
     // A second run of this job (recovered after a crash past its commit) answers the message.
     if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return current;
@@ -51,7 +51,7 @@ export const editMessageProcessor = defineProcessor(editMessageJob, async (data,
     effects.push({ kind: 'change', chat_id: change.chatId, cursor: change.cursor }, { kind: 'webhooks', events: [webhookEvents.messageEdited(row)] });
     return row;
   });
-  return toMessageView(edited, (await reactionsFor(deps.db, [edited.id])).get(edited.id) ?? []);
+  return toMessageView(edited, (await reactionsFor(deps.db, [edited])).get(edited.id) ?? []);
 });
 
 /** The rules about the message itself, checked before the gate. */

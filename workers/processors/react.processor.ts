@@ -15,15 +15,15 @@ import { defineProcessor, refuseJob } from '../processor.ts';
  * relay.
  */
 export const reactProcessor = defineProcessor(reactJob, async (data, deps, job) => {
-  const message = await findMessage(deps.db, data.msg_id);
-  if (!message || message.chat_id !== data.chat_id || !(await deps.userState.canSeeMessage(data.uid, message))) {
+  const message = await findMessage(deps.db, data.chat_id, data.msg_id);
+  if (!message || !(await deps.userState.canSeeMessage(data.uid, message))) {
     return refuseJob(404, 'not_found', 'Message not found');
   }
   const reactions = await commitWithEffects(deps, async (trx, effects) => {
-    const tally = async () => (await reactionsFor(trx, [message.id])).get(message.id) ?? [];
+    const tally = async () => (await reactionsFor(trx, [message])).get(message.id) ?? [];
     // A second run of this job (recovered after a crash past its commit) answers the tally.
     if (job.id !== undefined && !(await noteJobDone(trx, job.id))) return tally();
-    const changed = data.action === 'add' ? await addReaction(trx, message.id, data.uid, data.emoji) : await removeReaction(trx, message.id, data.uid, data.emoji);
+    const changed = data.action === 'add' ? await addReaction(trx, message, data.uid, data.emoji) : await removeReaction(trx, message, data.uid, data.emoji);
     if (!changed && data.action === 'remove') return refuseJob(404, 'not_found', 'You have no such reaction');
     // Under the chat's lock every earlier change has committed: the tally recorded includes them.
     if (changed) await lockChatForChange(trx, message.chat_id);

@@ -1,4 +1,4 @@
-import { findMessage, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
+import { findMessageAnywhere, recallMessage } from '../../shared/db/repositories/messages.repository.ts';
 import { recordChange } from '../../shared/db/repositories/chat-changes.repository.ts';
 import { deleteEdits } from '../../shared/db/repositories/message-edits.repository.ts';
 import { deletePin } from '../../shared/db/repositories/pins.repository.ts';
@@ -15,7 +15,8 @@ import { defineProcessor, refuseJob } from '../processor.ts';
  * second run finds the message recalled and answers the same.
  */
 export const recallMessageProcessor = defineProcessor(recallMessageJob, async (data, deps) => {
-  const message = await findMessage(deps.db, data.msg_id);
+  // The recall route names the message only, so this one lookup probes every partition's id index.
+  const message = await findMessageAnywhere(deps.db, data.msg_id);
   const member = message ? await deps.userState.member(message.chat_id, data.uid) : null;
   if (!message || !member) return refuseJob(404, 'not_found', 'Message not found');
   const answer = { chat_id: message.chat_id, msg_id: message.id, seq: Number(message.seq), recalled: true as const };
@@ -29,8 +30,8 @@ export const recallMessageProcessor = defineProcessor(recallMessageJob, async (d
   }
   await commitWithEffects(deps, async (trx, effects) => {
     // Recalled meanwhile by someone else: their recall carries the push.
-    if (!(await recallMessage(trx, message.id))) return;
-    await deleteEdits(trx, message.id);
+    if (!(await recallMessage(trx, message.chat_id, message.id))) return;
+    await deleteEdits(trx, message);
     const recall = await recordChange(trx, { chatId: message.chat_id, kind: 'recall', messageId: message.id, actorUid: message.sender_uid, data: { msg_id: message.id, seq: Number(message.seq) } });
     effects.push({ kind: 'change', chat_id: recall.chatId, cursor: recall.cursor }, { kind: 'webhooks', events: [webhookEvents.messageRecalled(message, data.uid)] });
     // A recalled message is unpinned too.

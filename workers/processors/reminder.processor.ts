@@ -1,4 +1,4 @@
-import { findMessage } from '../../shared/db/repositories/messages.repository.ts';
+import { findMessage, findMessageAnywhere } from '../../shared/db/repositories/messages.repository.ts';
 import { memberUids } from '../../shared/db/repositories/groups.repository.ts';
 import { reminderJob } from '../../shared/queues/contracts.ts';
 import { commitChange } from '../../shared/social/change-set.ts';
@@ -10,7 +10,8 @@ import { defineProcessor } from '../processor.ts';
  * person is reminded once per message, however often the job runs.
  */
 export const reminderProcessor = defineProcessor(reminderJob, async (data, deps) => {
-  const message = await findMessage(deps.db, data.msg_id);
+  // Reminders queued before their job named the chat look the message up by id alone.
+  const message = data.chat_id === undefined ? await findMessageAnywhere(deps.db, data.msg_id) : await findMessage(deps.db, data.chat_id, data.msg_id);
   if (!message || message.recalled_at !== null) return { reminded: 0 };
   const members = new Set(await memberUids(deps.db, message.chat_id));
   const wanted = message.mentions.length > 0 ? [...message.mentions, message.sender_uid] : [...members];

@@ -1,5 +1,5 @@
 import type { JobData, sendMessageJob } from '../../shared/queues/contracts.ts';
-import { findMessage, type FileMeta, type NewMessage } from '../../shared/db/repositories/messages.repository.ts';
+import { findMessage, findMessageAnywhere, type FileMeta, type NewMessage } from '../../shared/db/repositories/messages.repository.ts';
 import { canDownloadFile } from '../../shared/access/file-access.ts';
 import { findFile } from '../../shared/db/repositories/files.repository.ts';
 import type { SendRefusal } from '../../shared/access/user-state.ts';
@@ -36,13 +36,14 @@ export async function gateSend(deps: WorkerDeps, request: SendRequest, sessionLi
 
   for (const [field, id] of [['reply_to_id', request.reply_to_id], ['reply_root_id', request.reply_root_id]] as const) {
     if (id === null) continue;
-    const target = await findMessage(deps.db, id);
-    if (!target || target.chat_id !== request.chat_id) return refuse(400, 'invalid_reply', `${field} is not a message of this chat`);
+    const target = await findMessage(deps.db, request.chat_id, id);
+    if (!target) return refuse(400, 'invalid_reply', `${field} is not a message of this chat`);
   }
 
   let body = { message: request.message, message_type: request.message_type, format: request.format, file: null as FileMeta | null };
   if (request.forward_from_id !== null) {
-    const source = await findMessage(deps.db, request.forward_from_id);
+    // A forward names its source by id only: one probe of every partition's id index.
+    const source = await findMessageAnywhere(deps.db, request.forward_from_id);
     if (!source || !(await deps.userState.canSeeMessage(request.sender_uid, source))) return refuse(404, 'not_found', 'The message to forward was not found');
     if (source.message_type === 'system') return refuse(400, 'cannot_forward', 'System messages cannot be forwarded');
     body = { message: source.message, message_type: source.message_type, format: source.format, file: source.file };

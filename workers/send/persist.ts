@@ -89,8 +89,8 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
     nextSeq.set(message.chat_id, seq + 1);
     return { ...message, seq };
   });
-  const inserted = await insertMessages(trx, rows);
-  if (inserted.length !== rows.length) throw new LostRace();
+  const { inserted, claimed } = await insertMessages(trx, rows);
+  if (claimed !== rows.length) throw new LostRace();
   const insertedByKey = new Map(inserted.map((row) => [keyOf(row), row]));
 
   const newestOwn = new Map<string, { chat_id: string; uid: string; seq: number }>();
@@ -106,11 +106,12 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
     ),
     ...notices,
   ]);
+  const chatIds = [...new Set(inserted.map((r) => r.chat_id))];
   const effects: Effect[] = [
-    ...(inserted.length > 0 ? [{ kind: 'messages' as const, msg_ids: inserted.map((r) => r.id) }] : []),
+    ...(inserted.length > 0 ? [{ kind: 'messages' as const, msg_ids: inserted.map((r) => r.id), chat_ids: chatIds }] : []),
     ...(notifications.length > 0 ? [{ kind: 'notifications' as const, ids: notifications.map((n) => n.id) }] : []),
     ...(inserted.length + notifications.length > 0
-      ? [{ kind: 'push' as const, msg_ids: inserted.map((r) => r.id), notification_ids: notifications.map((n) => n.id) }]
+      ? [{ kind: 'push' as const, msg_ids: inserted.map((r) => r.id), chat_ids: chatIds, notification_ids: notifications.map((n) => n.id) }]
       : []),
     ...(inserted.length > 0 ? [{ kind: 'webhooks' as const, events: inserted.map((row) => webhookEvents.messageCreated(row)) }] : []),
   ];

@@ -57,7 +57,7 @@ export async function sendBatch(deps: WorkerDeps, requests: readonly ModeratedSe
   deps.log.debug({ batch: requests.length, waitedMs, gateMs: Math.round(t1 - t0), persistMs: Math.round(t2 - t1), publishMs: Math.round(t3 - t2) }, 'send batch');
 
   const existingRows = stored.outcomes.flatMap((o) => (o.kind === 'existing' ? [o.row] : []));
-  const reactions = await reactionsFor(deps.db, existingRows.map((r) => r.id));
+  const reactions = await reactionsFor(deps.db, existingRows);
   const outcomes: SendOutcome[] = gated.map((g): SendOutcome => {
     if (g.status === 'rejected') return { kind: 'failed', error: g.reason };
     return g.value.ok ? { kind: 'conflict' } : { kind: 'refused', refusal: g.value.refusal };

@@ -66,6 +66,6 @@ export async function listChanges(db: Db, args: { chatId: string; viewerUid: str
 
 function changesQuery(db: Db) {
   return db('chat_changes as cc')
-    .leftJoin('messages as m', 'm.id', 'cc.message_id')
+    .leftJoin('messages as m', (on) => on.on('m.chat_id', 'cc.chat_id').andOn('m.id', 'cc.message_id'))
     .select<ChangeRow[]>('cc.chat_id', 'cc.cursor', 'cc.kind', 'cc.actor_uid', 'cc.data', db.raw('(m.recalled_at is not null) as message_recalled'));
 }

@@ -47,9 +47,20 @@ export async function updateGroup(db: Db, id: string, fields: Partial<GroupProfi
   return row as GroupRow;
 }
 
-/** Deletes the group's chat; the group, its members and applications go with it. */
+/**
+ * Deletes the group's chat; the group, its members, applications and messages go with it, and in
+ * the same statement the messages' client ids (kept apart from them, without a foreign key), so
+ * their senders may use those ids again.
+ */
 export async function deleteGroupAndChat(db: Db, group: GroupRow): Promise<void> {
-  await db('chats').where({ id: group.chat_id }).delete();
+  await db.raw(
+    `with client_ids as (
+       delete from message_client_ids k using messages m
+        where m.chat_id = :chat and k.sender_uid = m.sender_uid and k.client_generated_id = m.client_generated_id
+     )
+     delete from chats where id = :chat`,
+    { chat: group.chat_id },
+  );
 }
 
 export async function findOwnerUid(db: Db, chatId: string): Promise<string | undefined> {

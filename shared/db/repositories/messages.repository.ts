@@ -35,23 +35,45 @@ export interface MessageRow {
 
 export type NewMessage = Omit<MessageRow, 'id' | 'seq' | 'recalled_at' | 'created_at' | 'edited_at' | 'edit_count'>;
 
-export async function findMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+/** A message of a chat: the lookup that reads the chat's partition only. */
+export async function findMessage(db: Db, chatId: string, id: string): Promise<MessageRow | undefined> {
+  return db<MessageRow>('messages').where({ chat_id: chatId, id }).first();
+}
+
+/**
+ * A message by id alone, in whichever chat: one index probe per partition (`messages_id`). Only for
+ * what names no chat: a forwarded message's source, a recall (its route takes the id only), a
+ * reminder queued before its job named the chat.
+ */
+export async function findMessageAnywhere(db: Db, id: string): Promise<MessageRow | undefined> {
   return db<MessageRow>('messages').where({ id }).first();
 }
 
-/** Messages by id, in chat and seq order (ids that no longer exist are left out). */
-export async function findMessages(db: Db, ids: readonly string[]): Promise<MessageRow[]> {
+/**
+ * Messages by id, in chat and seq order (ids that no longer exist are left out). `chatIds`, the chats
+ * they are in, keeps the lookup to those chats' partitions; without it every partition is probed.
+ */
+export async function findMessages(db: Db, ids: readonly string[], chatIds?: readonly string[]): Promise<MessageRow[]> {
   if (ids.length === 0) return [];
-  return db<MessageRow>('messages').whereIn('id', ids).orderBy([{ column: 'chat_id' }, { column: 'seq' }]);
+  const query = db<MessageRow>('messages').whereIn('id', ids);
+  if (chatIds !== undefined) query.whereIn('chat_id', chatIds);
+  return query.orderBy([{ column: 'chat_id' }, { column: 'seq' }]);
 }
 
-/** Messages already stored under these (sender, client_generated_id) pairs. */
+/**
+ * Messages already stored under these (sender, client_generated_id) pairs. The pairs are unique per
+ * sender across chats, so they are kept in `message_client_ids` (partitioned by sender), beside the
+ * messages (partitioned by chat).
+ */
 export async function findByClientIds(db: Db, keys: readonly { sender_uid: string; client_generated_id: string }[]): Promise<MessageRow[]> {
   if (keys.length === 0) return [];
-  return db<MessageRow>('messages').whereIn(
-    ['sender_uid', 'client_generated_id'],
-    keys.map((k) => [k.sender_uid, k.client_generated_id]),
-  );
+  return db('message_client_ids as k')
+    .join('messages as m', (on) => on.on('m.chat_id', 'k.chat_id').andOn('m.id', 'k.message_id'))
+    .whereIn(
+      ['k.sender_uid', 'k.client_generated_id'],
+      keys.map((k) => [k.sender_uid, k.client_generated_id]),
+    )
+    .select<MessageRow[]>('m.*');
 }
 
 /**
@@ -71,14 +93,28 @@ export async function reserveSeqs(trx: Db, counts: ReadonlyMap<string, number>):
   return new Map(rows.map((r) => [r.id, Number(r.last_seq) - r.n + 1]));
 }
 
-/** Inserts rows that already carry their seq; answers them as stored (ids, times). */
-export async function insertMessages(trx: Db, rows: readonly (NewMessage & { seq: number })[]): Promise<MessageRow[]> {
-  if (rows.length === 0) return [];
-  return trx('messages')
+/**
+ * Inserts rows that already carry their seq and claims their (sender, client_generated_id) pairs;
+ * answers the rows as stored (ids, times) and how many pairs were still free. Fewer claimed than
+ * inserted means another transaction stored one of them first: roll this one back.
+ */
+export async function insertMessages(trx: Db, rows: readonly (NewMessage & { seq: number })[]): Promise<{ inserted: MessageRow[]; claimed: number }> {
+  if (rows.length === 0) return { inserted: [], claimed: 0 };
+  const insert = trx('messages')
     .insert(rows.map((r) => ({ ...r, file: r.file === null ? null : JSON.stringify(r.file), mentions: trx.raw('?::char(32)[]', [r.mentions]) })))
-    .onConflict(['sender_uid', 'client_generated_id'])
-    .ignore()
-    .returning<MessageRow[]>('*');
+    .returning('*');
+  // One statement, one round trip: the messages, then their pairs.
+  const { rows: stored } = await trx.raw<{ rows: (MessageRow & { claimed: number })[] }>(
+    `with m as (?), k as (
+       insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
+       select sender_uid, client_generated_id, chat_id, id from m
+       on conflict (sender_uid, client_generated_id) do nothing
+       returning 1
+     )
+     select m.*, (select count(*) from k)::int as claimed from m`,
+    [insert],
+  );
+  return { inserted: stored.map(({ claimed: _, ...row }) => row), claimed: stored[0]?.claimed ?? 0 };
 }
 
 /** Moves each sender's read pointer to their own newest message: what you sent, you have read. */
@@ -111,9 +147,9 @@ export async function listMessages(
 }
 
 /** Erases a message's content, keeping its place (id, seq) in the chat. */
-export async function recallMessage(trx: Db, id: string): Promise<MessageRow | undefined> {
+export async function recallMessage(trx: Db, chatId: string, id: string): Promise<MessageRow | undefined> {
   const [row] = await trx<MessageRow>('messages')
-    .where({ id })
+    .where({ chat_id: chatId, id })
     .whereNull('recalled_at')
     .update({ recalled_at: trx.fn.now() as unknown as Date, message: '', file: null, mentions: trx.raw(`'{}'::char(32)[]`) as unknown as string[] })
     .returning('*');
@@ -126,12 +162,14 @@ export interface ReactionSummary {
   uids: string[];
 }
 
-export async function reactionsFor(db: Db, messageIds: readonly string[]): Promise<Map<string, ReactionSummary[]>> {
+/** The reactions of these messages, read from their chats' partitions only. */
+export async function reactionsFor(db: Db, messages: readonly Pick<MessageRow, 'id' | 'chat_id'>[]): Promise<Map<string, ReactionSummary[]>> {
   const byMessage = new Map<string, ReactionSummary[]>();
-  if (messageIds.length === 0) return byMessage;
+  if (messages.length === 0) return byMessage;
   const rows = await db('message_reactions')
     .select<{ message_id: string; emoji: string; uids: string[] }[]>('message_id', 'emoji', db.raw('array_agg(uid order by created_at) as uids'))
-    .whereIn('message_id', messageIds)
+    .whereIn('chat_id', [...new Set(messages.map((m) => m.chat_id))])
+    .whereIn('message_id', messages.map((m) => m.id))
     .groupBy('message_id', 'emoji')
     .orderByRaw('min(created_at)');
   for (const row of rows) {
@@ -142,13 +180,17 @@ export async function reactionsFor(db: Db, messageIds: readonly string[]): Promi
   return byMessage;
 }
 
-export async function addReaction(db: Db, messageId: string, uid: string, emoji: string): Promise<boolean> {
-  const rows = await db('message_reactions').insert({ message_id: messageId, uid, emoji }).onConflict(['message_id', 'uid', 'emoji']).ignore().returning('uid');
+export async function addReaction(db: Db, message: Pick<MessageRow, 'id' | 'chat_id'>, uid: string, emoji: string): Promise<boolean> {
+  const rows = await db('message_reactions')
+    .insert({ chat_id: message.chat_id, message_id: message.id, uid, emoji })
+    .onConflict(['chat_id', 'message_id', 'uid', 'emoji'])
+    .ignore()
+    .returning('uid');
   return rows.length === 1;
 }
 
-export async function removeReaction(db: Db, messageId: string, uid: string, emoji: string): Promise<boolean> {
-  return (await db('message_reactions').where({ message_id: messageId, uid, emoji }).delete()) === 1;
+export async function removeReaction(db: Db, message: Pick<MessageRow, 'id' | 'chat_id'>, uid: string, emoji: string): Promise<boolean> {
+  return (await db('message_reactions').where({ chat_id: message.chat_id, message_id: message.id, uid, emoji }).delete()) === 1;
 }
 
 /** The message object clients see. A recalled message keeps its place but not its content. */

@@ -32,7 +32,7 @@ export async function deletePin(db: Db, chatId: string, messageId: string): Prom
 /** A chat's pins, newest first, with their messages, leaving out messages from senders the viewer blocks. */
 export async function listPins(db: Db, chatId: string, viewerUid: string): Promise<{ pin: PinRow; message: MessageRow }[]> {
   const rows = await db('chat_pins as p')
-    .join('messages as m', 'm.id', 'p.message_id')
+    .join('messages as m', (on) => on.on('m.chat_id', 'p.chat_id').andOn('m.id', 'p.message_id'))
     .where('p.chat_id', chatId)
     .whereNotIn('m.sender_uid', db('blocks').select('blocked_uid').where('blocker_uid', viewerUid))
     .orderBy([{ column: 'p.pinned_at', order: 'desc' }, { column: 'p.message_id', order: 'desc' }])
