@@ -26,6 +26,11 @@ import { createCorpus, type Corpus } from './search-corpus.ts';
  *     overall and per kind.
  *
  *   npm run bench:search -- --messages 1000000 --chats 5000 --member-of 200 --queries 200
+ *
+ * Seeding and indexing a million messages takes minutes: `--keep` leaves the database and prints
+ * its name; `--reuse <name>` then skips steps 1 and 2 and times the same queries on it (run with the
+ * same `--messages`, `--chats`, `--member-of`, `--queries`, `--insert-rounds` and `--seed`: the
+ * corpus is replayed to the same point, so the queries are the same ones).
  */
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +42,7 @@ const { values: args } = parseArgs({
     'insert-rounds': { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const totalMessages = Number(args.messages);
@@ -48,7 +54,8 @@ const LOAD_BATCH = 10_000;
 
 const id = randomBytes(3).toString('hex');
 const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wetty');
-url.pathname = `/wetty_bench_search_${id}`;
+url.pathname = `/${args.reuse ?? `wetty_bench_search_${id}`}`;
+const keep = args.keep || args.reuse !== undefined;
 const databaseUrl = url.toString();
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -61,49 +68,15 @@ try {
   await migrateLatest(db);
   const corpus = createCorpus(Number(args.seed));
 
-  // 1. Seed.
-  let started = process.hrtime.bigint();
-  const searchIndexes = await takeSearchOff(db);
-  const senders = await seedUsers(db, senderCount);
-  const chatIds = await seedChats(db, chatCount, senders);
-  log(`seeded ${senders.length} users and ${chatIds.length} chats in ${seconds(started).toFixed(1)} s`);
-  started = process.hrtime.bigint();
-  await seedMessages(db, corpus, chatIds, senders, totalMessages);
-  const loadS = seconds(started);
-  log(`seeded ${totalMessages.toLocaleString('en')} messages in ${loadS.toFixed(1)} s (${Math.round(totalMessages / loadS).toLocaleString('en')}/s, no search indexes)`);
-
-  // 2. A twin of the table as it is now (same rows, indexes, checks and foreign keys), left without
-  // the search column and indexes, to time inserts into both side by side.
-  started = process.hrtime.bigint();
-  await db.raw('create table messages_plain (like messages including all)');
-  await db.raw('insert into messages_plain select * from messages');
-  await db.raw(`alter table messages_plain add foreign key (chat_id) references chats (id) on delete cascade,
-                add foreign key (sender_uid) references users (uid) on delete cascade`);
-  await db.raw('vacuum analyze messages_plain');
-  log(`made the twin table without search in ${seconds(started).toFixed(1)} s`);
-
-  started = process.hrtime.bigint();
-  // A connection of its own with more sort memory for the build (as an operator would give it).
-  await db.raw(`alter database ${url.pathname.slice(1)} set maintenance_work_mem = '256MB'`);
-  const builder = createDb({ url: databaseUrl, poolMax: 1 });
-  try {
-    await putSearchBack(builder, searchIndexes);
-  } finally {
-    await builder.destroy();
+  let chatIds: string[];
+  let setup: { load_seconds: number; index_build_seconds: number; insert_cost: Awaited<ReturnType<typeof compareInserts>> } | null = null;
+  if (args.reuse === undefined) {
+    ({ chatIds, setup } = await buildDataset(db, corpus));
+  } else {
+    chatIds = (await db('chats').orderBy('id').pluck<string[]>('id')).map(String);
+    replayCorpus(corpus);
+    log(`reusing ${args.reuse}: ${chatIds.length} chats`);
   }
-  await db.raw('vacuum analyze messages');
-  const indexS = seconds(started);
-  const sizes = await db.raw<{ rows: { name: string; size: string }[] }>(
-    `select relname as name, pg_size_pretty(pg_relation_size(oid)) as size from pg_class
-     where relname in ('messages', 'messages_plain', 'messages_search_words', 'messages_search_text', 'messages_search_unspaced') order by relname`,
-  );
-  log(`added the search column and indexes in ${indexS.toFixed(1)} s: ${sizes.rows.map((r) => `${r.name} ${r.size}`).join(', ')}`);
-
-  const insertCost = await compareInserts(db, corpus, chatIds, senders, Number(args['insert-rounds']));
-  log(`insert cost per message, interleaved with the twin (${args['insert-rounds']} rounds of one 100-row transaction and 10 single-row commits into each):`);
-  log(`  batches of 100: ${insertCost.batched_us_without} µs without search → ${insertCost.batched_us_with} µs with (${signed(insertCost.batched_added_us)} µs, ${signed(insertCost.batched_added_pct)} %)`);
-  log(`  single-row commits: ${insertCost.single_us_without} µs → ${insertCost.single_us_with} µs (${signed(insertCost.single_added_us)} µs, ${signed(insertCost.single_added_pct)} %)`);
-  await db.raw('drop table messages_plain');
 
   // 3. Queries over HTTP against the real api.
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, REDIS_PREFIX: `wetty-bench-search-${id}`, FILE_DIR: fileDir, LOGIN_RATE_MAX: '1000' });
@@ -155,13 +128,68 @@ try {
 
   await mkdir('bench/results', { recursive: true });
   const out = `bench/results/search-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), args, load_seconds: loadS, index_build_seconds: indexS, insert_cost: insertCost, queries: { all: overall, by_kind: byKind }, slowest }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), args, ...setup, queries: { all: overall, by_kind: byKind }, slowest }, null, 2));
   log(`\nwrote ${out}`);
 } finally {
   await closeApi?.();
   await db.destroy();
-  if (!args.keep) await dropDatabase(databaseUrl);
+  if (keep) log(`kept the database ${url.pathname.slice(1)}: time the queries again with --reuse ${url.pathname.slice(1)}`);
+  else await dropDatabase(databaseUrl);
   await rm(fileDir, { recursive: true, force: true });
+}
+
+/** Steps 1 and 2: the dataset, the search indexes built after it, and the insert cost they add. */
+async function buildDataset(db: Db, corpus: Corpus) {
+  // 1. Seed.
+  let started = process.hrtime.bigint();
+  const searchIndexes = await takeSearchOff(db);
+  const senders = await seedUsers(db, senderCount);
+  const chatIds = await seedChats(db, chatCount, senders);
+  log(`seeded ${senders.length} users and ${chatIds.length} chats in ${seconds(started).toFixed(1)} s`);
+  started = process.hrtime.bigint();
+  await seedMessages(db, corpus, chatIds, senders, totalMessages);
+  const loadS = seconds(started);
+  log(`seeded ${totalMessages.toLocaleString('en')} messages in ${loadS.toFixed(1)} s (${Math.round(totalMessages / loadS).toLocaleString('en')}/s, no search indexes)`);
+
+  // 2. A twin of the table as it is now (same rows, indexes, checks and foreign keys), left without
+  // the search column and indexes, to time inserts into both side by side.
+  started = process.hrtime.bigint();
+  await db.raw('create table messages_plain (like messages including all)');
+  await db.raw('insert into messages_plain select * from messages');
+  await db.raw(`alter table messages_plain add foreign key (chat_id) references chats (id) on delete cascade,
+                add foreign key (sender_uid) references users (uid) on delete cascade`);
+  await db.raw('vacuum analyze messages_plain');
+  log(`made the twin table without search in ${seconds(started).toFixed(1)} s`);
+
+  started = process.hrtime.bigint();
+  // A connection of its own with more sort memory for the build (as an operator would give it).
+  await db.raw(`alter database ${url.pathname.slice(1)} set maintenance_work_mem = '256MB'`);
+  const builder = createDb({ url: databaseUrl, poolMax: 1 });
+  try {
+    await putSearchBack(builder, searchIndexes);
+  } finally {
+    await builder.destroy();
+  }
+  await db.raw('vacuum analyze messages');
+  const indexS = seconds(started);
+  const sizes = await db.raw<{ rows: { name: string; size: string }[] }>(
+    `select relname as name, pg_size_pretty(pg_relation_size(oid)) as size from pg_class
+     where relname in ('messages', 'messages_plain', 'messages_search_words', 'messages_search_text', 'messages_search_unspaced') order by relname`,
+  );
+  log(`added the search column and indexes in ${indexS.toFixed(1)} s: ${sizes.rows.map((r) => `${r.name} ${r.size}`).join(', ')}`);
+
+  const insertCost = await compareInserts(db, corpus, chatIds, senders, Number(args['insert-rounds']));
+  log(`insert cost per message, interleaved with the twin (${args['insert-rounds']} rounds of one 100-row transaction and 10 single-row commits into each):`);
+  log(`  batches of 100: ${insertCost.batched_us_without} µs without search → ${insertCost.batched_us_with} µs with (${signed(insertCost.batched_added_us)} µs, ${signed(insertCost.batched_added_pct)} %)`);
+  log(`  single-row commits: ${insertCost.single_us_without} µs → ${insertCost.single_us_with} µs (${signed(insertCost.single_added_us)} µs, ${signed(insertCost.single_added_pct)} %)`);
+  await db.raw('drop table messages_plain');
+  return { chatIds, setup: { load_seconds: loadS, index_build_seconds: indexS, insert_cost: insertCost } };
+}
+
+/** Draws as many texts as steps 1 and 2 did, so the queries drawn next are the ones of the build run. */
+function replayCorpus(corpus: Corpus): void {
+  const drawn = totalMessages + Number(args['insert-rounds']) * 2 * 110;
+  for (let i = 0; i < drawn; i += 1) corpus.message();
 }
 
 function round(n: number): number {
