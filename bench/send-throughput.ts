@@ -3,6 +3,8 @@ import http from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { createDb } from '../shared/db/knex.ts';
+import * as searchIndexes from '../shared/db/migrations/20261130100000_create_message_search_indexes.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } from './lib/stats.ts';
 
@@ -16,6 +18,13 @@ import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } fr
  * left out of the latency and CPU figures. CPU is reported for every process that does the work —
  * the roles, PostgreSQL, Redis and this client — so a shortfall shows where the time goes.
  *
+ * PostgreSQL is counted as its backends on this run's database plus the server's shared processes
+ * (WAL writer, checkpointer, …): other databases on the machine are left out.
+ *
+ * `--without-search` drops the message search column and indexes from the run's database before
+ * sending (shared/db/migrations/20261130100000_create_message_search_indexes.ts `down`), to see what
+ * they cost a send: run it and the same command without it back to back.
+ *
  *   npm run bench:send -- --rate 1000 --duration 60 --pairs 200 --workers 1
  */
 const { values: args } = parseArgs({
@@ -28,6 +37,7 @@ const { values: args } = parseArgs({
     grace: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '5' },
     connections: { type: 'string', default: '128' },
+    'without-search': { type: 'boolean', default: false },
   },
 });
 const rate = Number(args.rate);
@@ -36,6 +46,15 @@ const pairs = Number(args.pairs);
 
 const system = await startBenchSystem({ SUPERVISOR_WORKERS: String(args.workers), SUPERVISOR_REALTIME_NODES: String(args.nodes) });
 try {
+  if (args['without-search']) {
+    const db = createDb({ url: system.env.DATABASE_URL as string, poolMax: 1 });
+    try {
+      await searchIndexes.down(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+  const databaseName = new URL(system.env.DATABASE_URL as string).pathname.slice(1);
   // A bounded keep-alive pool, as a real client or edge has: past it, requests wait in the client
   // (and show as latency) instead of opening ever more connections.
   const agent = new http.Agent({ keepAlive: true, maxSockets: Number(args.connections) });
@@ -120,8 +139,10 @@ try {
 
   const roles = await system.roles();
   const roleOf = new Map(roles.map((r) => [r.pid, r.role]));
+  const postgresGroup = (command: string) =>
+    /^postgres: [^:]+: (checkpointer|background writer|walwriter|autovacuum|logical replication)/.test(command) ? 'postgres shared' : command.includes(` ${databaseName} `) ? 'postgres' : null;
   const groupOf = (command: string, pid: number) =>
-    roleOf.get(pid) ?? (pid === process.pid ? 'bench client' : command.startsWith('redis-server') ? 'redis' : command.startsWith('postgres') ? 'postgres' : null);
+    roleOf.get(pid) ?? (pid === process.pid ? 'bench client' : command.startsWith('redis-server') ? 'redis' : command.startsWith('postgres') ? postgresGroup(command) : null);
   const cpuMarks: { warmupEnd?: CpuSnapshot; sendEnd?: CpuSnapshot } = {};
 
   // Offered load: `rate` sends a second, spread in 10 ms ticks, round-robin over the chats.
@@ -189,6 +210,7 @@ try {
   const { warmupEnd, sendEnd } = cpuMarks;
   const cpu = warmupEnd && sendEnd ? cpuBetween(warmupEnd, sendEnd) : null;
   const measuredS = warmupEnd && sendEnd ? (sendEnd.at - warmupEnd.at) / 1000 : Number.NaN;
+  const perSend = (percentOfCore: number) => Math.round(((percentOfCore / 100) * measuredS * 1000) / measuredSends * 100) / 100;
   const result = {
     date: new Date().toISOString(),
     command: `npm run bench:send -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -212,7 +234,10 @@ try {
     /** Percent of one core over the measured window (after warm-up); the machine has cores × 100. */
     cpu_percent: cpu,
     /** Core-milliseconds the whole machine spent per send: the budget is cores × 1000 / rate. */
-    machine_cpu_ms_per_send: cpu ? Math.round(((cpu.machine_busy_percent / 100) * measuredS * 1000) / measuredSends * 100) / 100 : null,
+    machine_cpu_ms_per_send: cpu ? perSend(cpu.machine_busy_percent) : null,
+    /** The same for this run's processes only (the roles, its PostgreSQL backends and shared processes, Redis, this client). */
+    own_cpu_ms_per_send: cpu ? perSend(Object.values(cpu.by_process_percent).reduce((a, b) => a + b, 0)) : null,
+    own_cpu_ms_per_send_by_process: cpu ? Object.fromEntries(Object.entries(cpu.by_process_percent).map(([group, percent]) => [group, perSend(percent)])) : null,
     rss_mib: Object.fromEntries(roles.map((r) => [`${r.role} ${r.pid}`, memory.get(r.pid)?.rssMiB ?? null])),
     elapsed_s: Math.round(elapsedS),
   };
