@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
+import { insertMessages, reserveSeqs } from '../../shared/db/repositories/messages.repository.ts';
+import { CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../shared/search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../shared/search/unspaced-text.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { befriend, createGroup } from '../support/social.ts';
@@ -133,6 +136,99 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
       const result = (await search(member, { q: `${tag} giraffe` })).body.results[0] as Result & { message: { edit_count: number; edited_at: string | null } };
       expect(result.message.edit_count).to.equal(1);
       expect(result.message.edited_at).to.be.a('string');
+    });
+  });
+
+  describe('every search path (chats large enough for the service to choose among them)', () => {
+    let caller: TestUser;
+    let friend: TestUser;
+    let blocked: TestUser;
+    let group: string;
+    let dm: string;
+    let otherGroup: string;
+    const common = word();
+    const rare = word();
+    const stale = word();
+    let recalledId: string;
+    let editedId: string;
+
+    /** Messages through the repositories, as the send pipeline stores them: `count` per chat, every 50th also holding `rare`. */
+    const store = async (chatId: string, senders: TestUser[], count: number, tag: string) => {
+      await api.deps.db.transaction(async (trx) => {
+        const first = (await reserveSeqs(trx, new Map([[chatId, count]]))).get(chatId) as number;
+        await insertMessages(trx, Array.from({ length: count }, (_, i) => ({
+          chat_id: chatId, seq: first + i, sender_uid: (senders[i % senders.length] as TestUser).uid,
+          message: `${common} ${tag} ${i}${i % 50 === 7 ? ` ${rare}` : ''}`, message_type: 'text' as const, format: 'plain' as const,
+          client_generated_id: `bulk-${tag}-${i}-${randomBytes(3).toString('hex')}`, reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
+        })));
+      });
+    };
+
+    before(async () => {
+      [caller, friend, blocked] = [await newUser(), await newUser(), await newUser()];
+      const outsider = await newUser();
+      group = (await createGroup(api.http, friend, [caller, blocked])).chat_id;
+      otherGroup = (await createGroup(api.http, outsider, [friend])).chat_id;
+      dm = await befriend(api.http, caller, friend);
+      await store(group, [friend, caller, blocked], CHATS_PATH_ALWAYS_MAX + 150, 'group');
+      await store(otherGroup, [outsider, friend], 200, 'other');
+      await store(dm, [friend, caller], 60, 'dm');
+      recalledId = (await send(friend, group, `${common} ${rare} recalled`)).id;
+      expect((await api.http.post('/chats/message/recall', { token: friend.token, json: { msg_id: recalledId } })).status).to.equal(200);
+      editedId = (await send(friend, dm, `${common} ${stale} before the edit`)).id;
+      expect((await api.http.patch(`/chats/${dm}/messages/${editedId}`, { token: friend.token, json: { message: `${common} ${rare} after the edit` } })).status).to.equal(200);
+      await send(caller, group, `${common} ${rare} newest`);
+      expect((await api.http.post('/friend/block', { token: caller.token, json: { target_user_id: blocked.uid } })).status).to.equal(201);
+      await api.deps.db.raw('analyze messages');
+    });
+
+    /** What the caller may find holding `text` (a tag of this test), newest first, by a query of its own. */
+    const readable = async (text: string, without?: string, chats = [group, dm]) => {
+      const { rows } = await api.deps.db.raw<{ rows: { id: string }[] }>(
+        `select id from messages where chat_id = any(?::bigint[]) and recalled_at is null and sender_uid <> ? and message like ? and message not like ? order by id desc`,
+        [chats, blocked.uid, `%${text}%`, without === undefined ? '' : `%${without}%`],
+      );
+      return rows.map((r) => r.id);
+    };
+    const byPath = (path: SearchPath | undefined, fields: Partial<MessageSearch>) =>
+      searchMessages(api.deps.db, { viewerUid: caller.uid, wordsMatch: null, wordsExclude: null, substrings: [], excludedSubstrings: [], order: 'time', limit: 2000, path, ...fields });
+
+    it('answers the same rows by every path, in both orders: only the caller\'s chats, newest first, never recalled or blocked, edits by their latest text', async () => {
+      const cases: [Partial<MessageSearch>, string[]][] = [
+        [{ wordsMatch: `'${common}':*` }, await readable(common)],
+        [{ wordsMatch: `'${rare}':*` }, await readable(rare)],
+        [{ wordsMatch: `'${common}':*`, wordsExclude: `'${rare}':*` }, await readable(common, rare)],
+        [{ wordsMatch: `'${common}':*`, chatId: dm }, await readable(common, undefined, [dm])],
+      ];
+      expect(cases[1]?.[1]).to.include(editedId).and.not.include(recalledId);
+      expect(await readable(stale)).to.deep.equal([]);
+      for (const [fields, expected] of cases) {
+        expect(expected.length, JSON.stringify(fields)).to.be.greaterThan(2);
+        for (const path of ['chats', 'words', 'both', undefined] as const) {
+          const timeOrder = await byPath(path, fields);
+          expect(timeOrder.map((r) => r.id), `${path} ${JSON.stringify(fields)}`).to.deep.equal(expected);
+          const ranked = await byPath(path, { ...fields, order: 'rank' });
+          expect(new Set(ranked.map((r) => r.id)), `${path} rank ${JSON.stringify(fields)}`).to.deep.equal(new Set(expected.slice(0, 1000)));
+          expect(ranked.map((r) => `${r.id}:${r.rank}`), `${path} rank order`).to.deep.equal((await byPath('both', { ...fields, order: 'rank' })).map((r) => `${r.id}:${r.rank}`));
+        }
+        expect(await byPath('words', { ...fields, wordsMatch: `'${stale}':*` })).to.deep.equal([]);
+      }
+    });
+
+    it('over HTTP, a common word across the caller\'s chats pages through exactly their readable messages, newest first', async () => {
+      for (const q of [common, rare, `${common} -${rare}`]) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res = await search(caller, { q, limit: 50, ...(cursor ? { cursor } : {}) });
+          expect(res.status, JSON.stringify(res.body)).to.equal(200);
+          seen.push(...(res.body.results as Result[]).map((r) => r.message.id));
+          cursor = res.body.next_cursor;
+        } while (cursor);
+        expect(seen, q).to.deep.equal(q.includes('-') ? await readable(common, rare) : await readable(q));
+      }
+      const firstPage = await search(caller, { q: common, order: 'rank', limit: 50 });
+      expect((firstPage.body.results as Result[]).map((r) => r.message.chat_id).every((id) => id === group || id === dm)).to.equal(true);
     });
   });
 

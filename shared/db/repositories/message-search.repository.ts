@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { chooseSearchPath, CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../search/unspaced-text.ts';
 import type { Db } from '../knex.ts';
 import type { MessageRow } from './messages.repository.ts';
@@ -47,51 +48,99 @@ export interface MessageSearch {
   /** Keyset of the last result of the previous page. */
   after?: { id: string; rank: number } | undefined;
   limit: number;
+  /** How word searches find their candidates; chosen from the sizes when not given (tests give each one to compare them). */
+  path?: SearchPath | undefined;
 }
 
 export type SearchRow = MessageRow & { rank: number };
+
+/** A condition and its bindings, in the order they appear in it. */
+interface Clause {
+  sql: string;
+  bindings: Knex.RawBinding[];
+}
+const clause = (sql: string, ...bindings: Knex.RawBinding[]): Clause => ({ sql, bindings });
+const and = (clauses: readonly Clause[]): Clause => ({ sql: clauses.map((c) => c.sql).join(' and '), bindings: clauses.flatMap((c) => c.bindings) });
 
 /**
  * Messages `viewerUid` may read now that match: in chats they are a member of, not recalled, not
  * sent by someone they block (the rule of history reads). Newest first, or by rank then newest
  * among the newest RANKED_MATCHES_MAX matches (rank order without word terms is time order).
+ * Word searches take the path of shared/search/search-path.ts; all paths apply the same conditions.
  */
 export async function searchMessages(db: Db, search: MessageSearch): Promise<SearchRow[]> {
-  // The chats as an array, not a subquery: the planner then knows how many messages they hold.
-  const membership = search.chatId === undefined ? { uid: search.viewerUid } : { uid: search.viewerUid, chat_id: search.chatId };
-  const chats = await db('chat_members').where(membership).pluck<string[]>('chat_id');
+  const chats = await searchableChats(db, search.viewerUid, search.chatId);
   if (chats.length === 0) return [];
-  const where: string[] = [SEARCHABLE, 'm.chat_id = any(?::bigint[])', 'm.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)'];
-  const bindings: Knex.RawBinding[] = [chats, search.viewerUid];
-  const add = (clause: string, ...values: Knex.RawBinding[]) => {
-    where.push(clause);
-    bindings.push(...values);
-  };
   const like = (s: SubstringMatch) => `m.message ${s.ignoreCase ? 'ilike' : 'like'} ? escape '\\'`;
-  if (search.fromUid !== undefined) add('m.sender_uid = ?', search.fromUid);
-  if (search.beforeId !== undefined) add('m.id < ?', search.beforeId);
-  if (search.wordsMatch !== null) add('m.search_words @@ ?::tsquery', search.wordsMatch);
-  if (search.wordsExclude !== null) add('not (m.search_words @@ ?::tsquery)', search.wordsExclude);
-  if (search.substrings.length > 0) where.push(UNSPACED);
-  for (const s of search.substrings) add(like(s), s.pattern);
-  for (const s of search.excludedSubstrings) add(`not (${like(s)})`, s.pattern);
+  // The messages the caller may read, narrowed by every condition but the words (and SEARCHABLE).
+  const scope: Clause[] = [
+    clause('m.chat_id = any(?::bigint[])', chats.map((c) => c.chat_id)),
+    clause('m.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)', search.viewerUid),
+  ];
+  if (search.fromUid !== undefined) scope.push(clause('m.sender_uid = ?', search.fromUid));
+  if (search.beforeId !== undefined) scope.push(clause('m.id < ?', search.beforeId));
+  const timeOrder = search.order === 'time' || search.wordsMatch === null;
+  if (timeOrder && search.after) scope.push(clause('m.id < ?', search.after.id));
+  if (search.substrings.length > 0) scope.push(clause(UNSPACED));
+  for (const s of search.substrings) scope.push(clause(like(s), s.pattern));
+  for (const s of search.excludedSubstrings) scope.push(clause(`not (${like(s)})`, s.pattern));
+  const exclude = search.wordsExclude === null ? [] : [clause('not (m.search_words @@ ?::tsquery)', search.wordsExclude)];
   // Rows come with `search_words` too (a page of them: cheap); the message object is built field by field.
 
-  if (search.order === 'time' || search.wordsMatch === null) {
-    const after = search.after ? ' and m.id < ?' : '';
-    const { rows } = await db.raw<{ rows: MessageRow[] }>(
-      `select m.* from messages m where ${where.join(' and ')}${after} order by m.id desc limit ?`,
-      [...bindings, ...(search.after ? [search.after.id] : []), search.limit],
-    );
+  if (search.wordsMatch === null) {
+    const where = and([clause(SEARCHABLE), ...scope, ...exclude]);
+    const { rows } = await db.raw<{ rows: MessageRow[] }>(`select m.* from messages m where ${where.sql} order by m.id desc limit ?`, [...where.bindings, search.limit]);
+    return rows.map((row) => ({ ...row, rank: 0 }));
+  }
+  const match = clause('m.search_words @@ ?::tsquery', search.wordsMatch);
+  const chatMessages = chats.reduce((sum, c) => sum + Number(c.last_seq), 0);
+  const path = search.path ?? (chatMessages <= CHATS_PATH_ALWAYS_MAX ? 'chats' : chooseSearchPath({ chatMessages, wordMatches: await estimateWordMatches(db, search.wordsMatch) }));
+  // `offset 0` keeps PostgreSQL from merging the inner query into the outer one: the inner one is
+  // what the chosen index serves.
+  const matches = (() => {
+    if (path === 'chats') {
+      const inner = and([clause(SEARCHABLE), ...scope]);
+      const outer = and([match, ...exclude]);
+      return { sql: `(select m.* from messages m where ${inner.sql} offset 0) m where ${outer.sql}`, bindings: [...inner.bindings, ...outer.bindings] };
+    }
+    if (path === 'words') {
+      const inner = and([clause(SEARCHABLE), match]);
+      const outer = and([...scope, ...exclude]);
+      return { sql: `(select m.* from messages m where ${inner.sql} offset 0) m where ${outer.sql}`, bindings: [...inner.bindings, ...outer.bindings] };
+    }
+    const where = and([clause(SEARCHABLE), ...scope, match, ...exclude]);
+    return { sql: `messages m where ${where.sql}`, bindings: where.bindings };
+  })();
+
+  if (timeOrder) {
+    const { rows } = await db.raw<{ rows: MessageRow[] }>(`select m.* from ${matches.sql} order by m.id desc limit ?`, [...matches.bindings, search.limit]);
     return rows.map((row) => ({ ...row, rank: 0 }));
   }
   const after = search.after ? 'where (s.rank, s.id) < (?::real, ?::bigint)' : '';
   const { rows } = await db.raw<{ rows: SearchRow[] }>(
     `select * from (
        select n.*, ts_rank(n.search_words, ?::tsquery) as rank
-         from (select m.* from messages m where ${where.join(' and ')} order by m.id desc limit ${RANKED_MATCHES_MAX}) n
+         from (select m.* from ${matches.sql} order by m.id desc limit ${RANKED_MATCHES_MAX}) n
      ) s ${after} order by s.rank desc, s.id desc limit ?`,
-    [search.wordsMatch, ...bindings, ...(search.after ? [search.after.rank, search.after.id] : []), search.limit],
+    [search.wordsMatch, ...matches.bindings, ...(search.after ? [search.after.rank, search.after.id] : []), search.limit],
   );
   return rows;
+}
+
+/** The chats the caller searches (all theirs, or the one asked for when theirs) with their message counts. */
+async function searchableChats(db: Db, uid: string, chatId: string | undefined): Promise<{ chat_id: string; last_seq: string }[]> {
+  const { rows } = await db.raw<{ rows: { chat_id: string; last_seq: string }[] }>(
+    `select cm.chat_id, c.last_seq from chat_members cm join chats c on c.id = cm.chat_id where cm.uid = ?${chatId === undefined ? '' : ' and cm.chat_id = ?'}`,
+    chatId === undefined ? [uid] : [uid, chatId],
+  );
+  return rows;
+}
+
+/** How many searchable messages hold the words, as PostgreSQL estimates it from the word index's statistics (no rows read). */
+export async function estimateWordMatches(db: Db, wordsMatch: string): Promise<number> {
+  const { rows } = await db.raw<{ rows: { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[] }>(
+    `explain (format json) select from messages m where ${SEARCHABLE} and m.search_words @@ ?::tsquery`,
+    [wordsMatch],
+  );
+  return rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
 }
