@@ -69,7 +69,12 @@ const and = (clauses: readonly Clause[]): Clause => ({ sql: clauses.map((c) => c
  * Word searches take the path of shared/search/search-path.ts; all paths apply the same conditions.
  */
 export async function searchMessages(db: Db, search: MessageSearch): Promise<SearchRow[]> {
-  const chats = await searchableChats(db, search.viewerUid, search.chatId);
+  // Over all the caller's chats, the words' estimate is asked for beside the chats (two connections, one wait).
+  const wordsMatch = search.wordsMatch;
+  const [chats, estimated] = await Promise.all([
+    searchableChats(db, search.viewerUid, search.chatId),
+    wordsMatch !== null && search.path === undefined && search.chatId === undefined ? estimateWordMatches(db, wordsMatch) : undefined,
+  ]);
   if (chats.length === 0) return [];
   const like = (s: SubstringMatch) => `m.message ${s.ignoreCase ? 'ilike' : 'like'} ? escape '\\'`;
   // The messages the caller may read, narrowed by every condition but the words (and SEARCHABLE).
@@ -94,7 +99,7 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   }
   const match = clause('m.search_words @@ ?::tsquery', search.wordsMatch);
   const chatMessages = chats.reduce((sum, c) => sum + Number(c.last_seq), 0);
-  const path = search.path ?? (chatMessages <= CHATS_PATH_ALWAYS_MAX ? 'chats' : chooseSearchPath({ chatMessages, wordMatches: await estimateWordMatches(db, search.wordsMatch) }));
+  const path = search.path ?? (chatMessages <= CHATS_PATH_ALWAYS_MAX ? 'chats' : chooseSearchPath({ chatMessages, wordMatches: estimated ?? (await estimateWordMatches(db, search.wordsMatch)) }));
   // `offset 0` keeps PostgreSQL from merging the inner query into the outer one: the inner one is
   // what the chosen index serves.
   const matches = (() => {
