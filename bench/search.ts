@@ -11,7 +11,7 @@ import { dropDatabase, ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb, type Db } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
 import { createLogger } from '../shared/logger.ts';
-import { summarize } from './lib/stats.ts';
+import { processUsage, summarize } from './lib/stats.ts';
 import { createCorpus, type Corpus } from './search-corpus.ts';
 
 /**
@@ -178,10 +178,18 @@ async function buildDataset(db: Db, corpus: Corpus) {
   );
   log(`added the search column and indexes in ${indexS.toFixed(1)} s: ${sizes.rows.map((r) => `${r.name} ${r.size}`).join(', ')}`);
 
-  const insertCost = await compareInserts(db, corpus, chatIds, senders, Number(args['insert-rounds']));
+  // One connection, so its backend's CPU time (from /proc) is the inserts' own, whatever else runs on the machine.
+  const inserter = createDb({ url: databaseUrl, poolMax: 1 });
+  let insertCost: Awaited<ReturnType<typeof compareInserts>>;
+  try {
+    insertCost = await compareInserts(inserter, corpus, chatIds, senders, Number(args['insert-rounds']));
+  } finally {
+    await inserter.destroy();
+  }
   log(`insert cost per message, interleaved with the twin (${args['insert-rounds']} rounds of one 100-row transaction and 10 single-row commits into each):`);
   log(`  batches of 100: ${insertCost.batched_us_without} µs without search → ${insertCost.batched_us_with} µs with (${signed(insertCost.batched_added_us)} µs, ${signed(insertCost.batched_added_pct)} %)`);
   log(`  single-row commits: ${insertCost.single_us_without} µs → ${insertCost.single_us_with} µs (${signed(insertCost.single_added_us)} µs, ${signed(insertCost.single_added_pct)} %)`);
+  log(`  PostgreSQL backend CPU per message, both kinds together: ${insertCost.backend_cpu_us_without} µs → ${insertCost.backend_cpu_us_with} µs (${signed(insertCost.backend_cpu_added_us)} µs)`);
   await db.raw('drop table messages_plain');
   return { chatIds, setup: { load_seconds: loadS, index_build_seconds: indexS, insert_cost: insertCost } };
 }
@@ -260,12 +268,16 @@ async function seedMessages(db: Db, corpus: Corpus, chatIds: readonly string[], 
 /**
  * New messages into random chats of `messages` and of its twin `messages_plain`, alternating which
  * goes first: per round one 100-row transaction (a multi-row INSERT, as the send pipeline persists
- * a batch) and 10 single-row commits into each. Only the INSERT and its commit are timed.
+ * a batch) and 10 single-row commits into each. Only the INSERT and its commit are timed, and the
+ * CPU time of the backend they run on (`db` has one connection) is counted around them.
  */
 async function compareInserts(db: Db, corpus: Corpus, chatIds: readonly string[], senders: readonly string[], rounds: number) {
   const tables = ['messages', 'messages_plain'] as const;
   const next = new Map(tables.map((t) => [t, new Map(chatIds.map((c) => [c, Math.floor(totalMessages / chatIds.length) + 1]))]));
   const time = { messages: { batched: 0, single: 0 }, messages_plain: { batched: 0, single: 0 } };
+  const cpu = { messages: 0, messages_plain: 0 };
+  const backendPid = (await db.raw<{ rows: { pid: number }[] }>('select pg_backend_pid() as pid')).rows[0]?.pid as number;
+  const backendCpuSeconds = async () => (await processUsage(backendPid))?.cpuSeconds ?? 0;
   let counter = 0;
   const row = (table: (typeof tables)[number]) => {
     const chatIndex = Math.floor(Math.random() * chatIds.length);
@@ -279,6 +291,7 @@ async function compareInserts(db: Db, corpus: Corpus, chatIds: readonly string[]
   for (let r = 0; r < rounds; r += 1) {
     for (const table of r % 2 === 0 ? tables : [...tables].reverse()) {
       const rows = Array.from({ length: 100 }, () => row(table));
+      const cpuBefore = await backendCpuSeconds();
       let t = process.hrtime.bigint();
       await db.transaction(async (trx) => {
         await trx(table).insert(rows);
@@ -290,6 +303,7 @@ async function compareInserts(db: Db, corpus: Corpus, chatIds: readonly string[]
         await db(table).insert(one);
         time[table].single += seconds(t);
       }
+      cpu[table] += (await backendCpuSeconds()) - cpuBefore;
     }
   }
   const us = (total: number, count: number) => round((total / count) * 1e6);
@@ -297,6 +311,7 @@ async function compareInserts(db: Db, corpus: Corpus, chatIds: readonly string[]
   return {
     batched_us_without: bo, batched_us_with: bw, batched_added_us: round(bw - bo), batched_added_pct: round(((bw - bo) / bo) * 100),
     single_us_without: so, single_us_with: sw, single_added_us: round(sw - so), single_added_pct: round(((sw - so) / so) * 100),
+    backend_cpu_us_without: us(cpu.messages_plain, rounds * 110), backend_cpu_us_with: us(cpu.messages, rounds * 110), backend_cpu_added_us: us(cpu.messages - cpu.messages_plain, rounds * 110),
   };
 }
 
