@@ -11,6 +11,7 @@ import { dropDatabase, ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb, type Db } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
 import { createLogger } from '../shared/logger.ts';
+import { putSearchBack, takeSearchOff } from './lib/search-indexes.ts';
 import { processUsage, summarize } from './lib/stats.ts';
 import { createCorpus, type Corpus } from './search-corpus.ts';
 
@@ -313,24 +314,4 @@ async function compareInserts(db: Db, corpus: Corpus, chatIds: readonly string[]
     single_us_without: so, single_us_with: sw, single_added_us: round(sw - so), single_added_pct: round(((sw - so) / so) * 100),
     backend_cpu_us_without: us(cpu.messages_plain, rounds * 110), backend_cpu_us_with: us(cpu.messages, rounds * 110), backend_cpu_added_us: us(cpu.messages - cpu.messages_plain, rounds * 110),
   };
-}
-
-/**
- * Drops the search column and indexes (as migration 20261130100000 made them) for the load, and
- * answers the indexes' definitions to build them again after. Not CONCURRENTLY, as that migration
- * does: `messages` is partitioned now, and PostgreSQL builds a partitioned table's indexes in one go.
- */
-async function takeSearchOff(db: Db): Promise<string[]> {
-  const { rows } = await db.raw<{ rows: { name: string; def: string }[] }>(
-    `select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as def from pg_index
-      where indrelid = 'messages'::regclass and indexrelid::regclass::text like 'messages_search_%' order by 1`,
-  );
-  for (const { name } of rows) await db.raw(`drop index ${name}`);
-  await db.raw('alter table messages drop column search_words');
-  return rows.map((r) => r.def.replace(/ ON ONLY /, ' ON '));
-}
-
-async function putSearchBack(db: Db, indexes: readonly string[]): Promise<void> {
-  await db.raw(`alter table messages add column search_words tsvector generated always as (to_tsvector('simple'::regconfig, message)) stored`);
-  for (const def of indexes) await db.raw(def);
 }

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { createDb } from '../shared/db/knex.ts';
-import * as searchIndexes from '../shared/db/migrations/20261130100000_create_message_search_indexes.ts';
+import { takeSearchOff } from './lib/search-indexes.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } from './lib/stats.ts';
 
@@ -22,8 +22,8 @@ import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } fr
  * (WAL writer, checkpointer, …): other databases on the machine are left out.
  *
  * `--without-search` drops the message search column and indexes from the run's database before
- * sending (shared/db/migrations/20261130100000_create_message_search_indexes.ts `down`), to see what
- * they cost a send: run it and the same command without it back to back.
+ * sending (as `bench:search` does for its load), to see what they cost a send: run it and the same
+ * command without it back to back.
  *
  *   npm run bench:send -- --rate 1000 --duration 60 --pairs 200 --workers 1
  */
@@ -49,7 +49,7 @@ try {
   if (args['without-search']) {
     const db = createDb({ url: system.env.DATABASE_URL as string, poolMax: 1 });
     try {
-      await searchIndexes.down(db);
+      await takeSearchOff(db);
     } finally {
       await db.destroy();
     }
