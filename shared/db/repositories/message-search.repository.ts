@@ -114,6 +114,10 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
       return { sql: `(select m.* from messages m where ${inner.sql} offset 0) m where ${outer.sql}`, bindings: [...inner.bindings, ...outer.bindings] };
     }
     const where = and([clause(SEARCHABLE), ...scope, match, ...exclude]);
+    // Rank order needs all the newest RANKED_MATCHES_MAX matches: a walk of the newest messages by id
+    // (which PostgreSQL picks over partitions, one walk each) would read them all for a word that is
+    // not very common. Time order keeps PostgreSQL's choice: a few newest matches come early.
+    if (!timeOrder) return { sql: `(select m.* from messages m where ${where.sql} offset 0) m`, bindings: where.bindings };
     return { sql: `messages m where ${where.sql}`, bindings: where.bindings };
   })();
 
