@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createUserState, type UserState } from '../shared/access/user-state.ts';
@@ -14,6 +15,8 @@ import { redisKeys, type RedisKeys } from '../shared/redis/keys.ts';
 import { openStorage } from '../shared/storage/create-storage.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 import { vapidKeySource, type VapidKeys } from '../shared/push/vapid-keys.ts';
+import { SendBatcher } from './chats/send-batcher.ts';
+import { SendReplyListener } from './chats/send-replies.ts';
 
 /** What the api's routes and services are handed. */
 export interface ApiDeps {
@@ -25,6 +28,8 @@ export interface ApiDeps {
   redis: Redis;
   keys: RedisKeys;
   queues: Queues;
+  /** Sends on their way to the workers, gathered into one job per queue partition, answered on this process's reply channel. */
+  sendBatcher: SendBatcher;
   /** Completions of `messages` jobs by physical queue (one per partition), so a request can wait for the worker's answer. */
   messageEvents: ReadonlyMap<string, QueueEvents>;
   /** Completions of `media` jobs, so a thumbnail request can wait for one being made. */
@@ -62,6 +67,8 @@ export async function openApiDeps(
   const subscriber = createRedis(config.redis, 'subscriber', log);
   const authCache = new AuthCache(db, keys.sessionChanges);
   await authCache.listen(subscriber, log);
+  const sendReplies = await SendReplyListener.open(subscriber, keys.sendReplies(randomUUID()), log);
+  const sendBatcher = new SendBatcher(queues, sendReplies, { ...config.api.sendBatch, replyWaitMs: config.api.jobWaitMs });
   // Each QueueEvents blocks on its own connection.
   const eventConnections: Redis[] = [];
   const openEvents = async (name: string, prefix: string) => {
@@ -90,6 +97,7 @@ export async function openApiDeps(
     redis,
     keys,
     queues,
+    sendBatcher,
     messageEvents,
     mediaEvents,
     userState: createUserState({ db, redis, keys }),
@@ -99,6 +107,7 @@ export async function openApiDeps(
     storage,
     vapidKeys: vapidKeySource(db, config.push.webPush.keys),
     close: async () => {
+      sendBatcher.flushAll();
       await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);
       await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);

@@ -55,7 +55,9 @@ async function prepareFloor(): Promise<string> {
   const dir = resolve('bench/results/send-floor');
   await mkdir(dir, { recursive: true });
   await cp(source, dir, { recursive: true });
-  if (!existsSync(`${dir}/node_modules/ioredis`)) await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: dir });
+  // Under this project's .npmrc (strict-allow-scripts): the floor's optional native helpers of ws are
+  // not built; their prebuilt binaries load, or ws does without them.
+  if (!existsSync(`${dir}/node_modules/ioredis`)) await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { cwd: dir });
   // The floor's own PostgreSQL role and database (it writes to tables of its own).
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();

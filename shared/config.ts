@@ -20,6 +20,9 @@ const EnvSchema = z.object({
   API_JSON_LIMIT_BYTES: positiveInt.default(64 * 1024),
   TRUST_PROXY: flag.default(false),
   API_JOB_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3000),
+  // An api process enqueues the sends it accepts for one queue partition together, as one job.
+  API_SEND_BATCH_MAX: positiveInt.default(64),
+  API_SEND_BATCH_WAIT_MS: z.coerce.number().min(0).max(100).default(2),
   RECALL_WINDOW_SECONDS: positiveInt.default(120),
   // How long after sending a sender may edit a message; 0 means no limit.
   EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(48 * 3600),
@@ -210,6 +213,7 @@ export function loadConfig(env: Env = process.env) {
       jsonLimitBytes: e.API_JSON_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       jobWaitMs: e.API_JOB_WAIT_MS,
+      sendBatch: { maxItems: e.API_SEND_BATCH_MAX, maxWaitMs: e.API_SEND_BATCH_WAIT_MS },
       opsHost: e.API_OPS_HOST,
       opsPort: e.API_OPS_PORT,
       drainDelayMs: Math.round(e.API_DRAIN_DELAY_SECONDS * 1000),

@@ -9,7 +9,7 @@ import type { ApiDeps } from '../deps.ts';
 export type JobAnswer<T> = { done: true; value: T } | { done: false; jobId: string };
 
 /** Retries with backoff for transient failures (database or Redis hiccups); refusals never retry. */
-const DURABLE: JobsOptions = {
+export const DURABLE: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 200 },
   removeOnComplete: { age: 3600, count: 100_000 },

@@ -1,18 +1,17 @@
 import type { AuthContext } from '../../shared/auth/authenticate.ts';
 import type { MessageView } from '../../shared/db/repositories/messages.repository.ts';
-import { conflict } from '../../shared/errors.ts';
+import { AppError, conflict } from '../../shared/errors.ts';
 import { asStored } from '../../shared/validation/text.ts';
-import { sendMessageJob, type JobData } from '../../shared/queues/contracts.ts';
+import type { SendRequest } from '../../shared/queues/contracts.ts';
 import type { ApiDeps } from '../deps.ts';
 import { Reply } from '../http/route.ts';
 import { limitSend } from '../limits/user-limits.ts';
 import { validateMarkdown } from '../../shared/validation/markdown.ts';
 import type { SendMessageBody } from './messages.schema.ts';
-import { runMessageJob } from './run-job.ts';
 import type { z } from 'zod';
 
 type SendBody = z.infer<typeof SendMessageBody>;
-type SendData = JobData<typeof sendMessageJob>;
+type SendData = SendRequest;
 
 const reused = () => conflict('client_generated_id_reused', 'This client_generated_id was used for a different message');
 
@@ -29,9 +28,10 @@ function describes(message: Pick<MessageView, 'chat_id' | 'message' | 'message_t
 }
 
 /**
- * Validates a send at the edge and hands it to the workers. Answers 201 with the stored message when
- * the worker finishes within the wait, 202 queued otherwise, and the gate's refusal as its 4xx.
- * A retry with the same client_generated_id gets the same message; different content is 409.
+ * Validates a send at the edge and hands it to the workers, batched with this process's other sends
+ * (./send-batcher.ts). Answers 201 with the stored message when the worker answers within the wait,
+ * 202 queued otherwise, and the gate's refusal as its 4xx. A retry with the same client_generated_id
+ * gets the same message (the database holds one per sender and id); different content is 409.
  */
 export async function sendMessage(deps: ApiDeps, caller: AuthContext, chatId: string, body: SendBody): Promise<Reply> {
   if (body.format === 'markdown' && body.message !== undefined) validateMarkdown(body.message);
@@ -52,9 +52,11 @@ export async function sendMessage(deps: ApiDeps, caller: AuthContext, chatId: st
   };
 
   await limitSend(deps, caller.uid);
-  const answer = await runMessageJob(deps, sendMessageJob, data, `send-${caller.uid}-${body.client_generated_id}`);
-  if (!answer.done) return new Reply(202, { status: 'queued', client_generated_id: body.client_generated_id });
-  // Two requests with one client_generated_id share one job: the second must describe the same message.
-  if (!describes(answer.value.message, data, answer.value.replaced === true)) throw reused();
-  return new Reply(201, answer.value.message);
+  const outcome = await deps.sendBatcher.send(data);
+  if (outcome === null) return new Reply(202, { status: 'queued', client_generated_id: body.client_generated_id });
+  if (outcome.kind === 'refused') throw new AppError(outcome.refusal.status, outcome.refusal.code, outcome.refusal.message, outcome.refusal.details);
+  if (outcome.kind === 'failed') throw new Error(`send failed: ${outcome.reason}`);
+  // A message already stored under this client_generated_id must be the one this request describes.
+  if (!describes(outcome.message, data, outcome.replaced === true)) throw reused();
+  return new Reply(201, outcome.message);
 }

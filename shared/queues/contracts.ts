@@ -40,30 +40,55 @@ const uid = z.string().regex(/^[0-9a-f]{32}$/);
 // Ids within PostgreSQL's bigint: a job naming one beyond it fails at parse, before any query.
 const id = NumericId;
 
+/** One send as the api accepted it: what the workers gate, persist and publish. */
+export const SendRequest = z.object({
+  sender_uid: uid,
+  client_key: z.string(),
+  chat_id: id,
+  client_generated_id: z.string(),
+  message: z.string(),
+  message_type: z.enum(['text', 'emote', 'image', 'file', 'reminder']),
+  format: z.enum(['plain', 'markdown']),
+  reply_to_id: id.nullable(),
+  reply_root_id: id.nullable(),
+  forward_from_id: id.nullable(),
+  mentions: z.array(uid),
+  remind_at: z.iso.datetime().nullable(),
+  accepted_at: z.iso.datetime(),
+});
+export type SendRequest = z.infer<typeof SendRequest>;
+
 /**
- * A message to gate, persist and publish. Its BullMQ job id is derived from (sender,
- * client_generated_id), so the same send enqueued twice is one job.
+ * A message to gate, persist and publish, enqueued alone by an api of an earlier release (the api
+ * now enqueues `send-batch`); the workers still run it, so nothing queued before an upgrade is lost.
+ * Its BullMQ job id is derived from (sender, client_generated_id).
  */
 export const sendMessageJob = defineJob(
   'messages',
   'send-message',
-  z.object({
-    sender_uid: uid,
-    client_key: z.string(),
-    chat_id: id,
-    client_generated_id: z.string(),
-    message: z.string(),
-    message_type: z.enum(['text', 'emote', 'image', 'file', 'reminder']),
-    format: z.enum(['plain', 'markdown']),
-    reply_to_id: id.nullable(),
-    reply_root_id: id.nullable(),
-    forward_from_id: id.nullable(),
-    mentions: z.array(uid),
-    remind_at: z.iso.datetime().nullable(),
-    accepted_at: z.iso.datetime(),
-  }),
+  SendRequest,
   // `replaced`: the moderation hook replaced the text sent; the message holds its replacement.
   z.object({ status: z.enum(['created', 'existing']), message: MessageObject, replaced: z.literal(true).optional() }),
+);
+
+/**
+ * The sends one api process accepted within a few milliseconds for chats of one queue partition, as
+ * one job. Each send carries `ref`, the api's handle on the waiting request; the worker answers each
+ * on the api's `reply_to` channel (shared/contracts/send-replies.ts) as soon as it is settled. The job
+ * id is new for every batch: a repeated send is recognised by the database (unique sender and
+ * client_generated_id), not by BullMQ. When some sends fail for a transient reason the job keeps only
+ * those and retries; the settled ones are never run again.
+ */
+export const sendBatchJob = defineJob(
+  'messages',
+  'send-batch',
+  z.object({
+    /** A chat of the batch: it names the partition, which every chat of the batch shares. */
+    chat_id: id,
+    reply_to: z.string().min(1),
+    sends: z.array(SendRequest.extend({ ref: z.number().int().min(0) })).min(1).max(1000),
+  }),
+  z.object({ created: z.number().int(), existing: z.number().int(), refused: z.number().int() }),
 );
 
 export const recallMessageJob = defineJob(

@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
     presenceExpiry: `${prefix}:{presence}:expiry`,
     /** The highest seq of a chat already pushed to a user's devices, so the next push counts only newer messages. */
     pushedSeq: (uid: string, chatId: string) => `${prefix}:push-seq:${uid}:${chatId}`,
+    /** Pub/sub: the workers' answers to the sends one api process enqueued (shared/contracts/send-replies.ts). */
+    sendReplies: (apiInstance: string) => `${prefix}:send-replies:${apiInstance}`,
     /** Pub/sub: a user's sessions changed; api processes forget their cached token checks. */
     sessionChanges: `${prefix}:session-changes`,
     /**

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { RedisScript } from './script.ts';
 import { groupBySlot } from './slots.ts';
 
 export interface RateLimitRule {
@@ -29,7 +30,7 @@ export interface LimitWindow extends RateLimitRule {
 // KEYS: one counter per window. ARGV: cost, then max and window (ms) of each key.
 // Refuses (answering the longest wait, in ms) when any window would pass its max; else adds the cost
 // to every window. A refused hit counts nowhere, so a client that waits gets its full allowance back.
-const HIT_WINDOWS = `
+const HIT_WINDOWS = new RedisScript(`
 local cost = tonumber(ARGV[1])
 local wait = 0
 for i, key in ipairs(KEYS) do
@@ -46,7 +47,7 @@ for i, key in ipairs(KEYS) do
   redis.call('INCRBY', key, cost)
   redis.call('PEXPIRE', key, ARGV[i * 2 + 1], 'NX')
 end
-return 0`;
+return 0`);
 
 /**
  * Counts `cost` in every window at once, or in none: refused (with the seconds until the window that
@@ -62,7 +63,7 @@ export async function hitWindows(redis: Redis, windows: readonly LimitWindow[], 
   const counted: LimitWindow[][] = [];
   for (const group of groupBySlot(redis, windows, (w) => w.key)) {
     const args = group.flatMap((w) => [w.max, w.windowSeconds * 1000]);
-    const waitMs = Number(await redis.eval(HIT_WINDOWS, group.length, ...group.map((w) => w.key), cost, ...args));
+    const waitMs = Number(await HIT_WINDOWS.run(redis, group.map((w) => w.key), [cost, ...args]));
     if (waitMs > 0) {
       for (const done of counted) await refundGroup(redis, done, cost);
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };

@@ -4,7 +4,6 @@ import { Redis } from 'ioredis';
 import { removeMember } from '../../api/groups/group-members.service.ts';
 import { revokeSession } from '../../api/users/auth.service.ts';
 import { authenticateToken, type AuthContext } from '../../shared/auth/authenticate.ts';
-import { sendMessageJob } from '../../shared/queues/contracts.ts';
 import { relayOverdue } from '../../workers/outbox-relay.ts';
 import { editMessageProcessor } from '../../workers/processors/edit-message.processor.ts';
 import { reactProcessor } from '../../workers/processors/react.processor.ts';
@@ -253,18 +252,5 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     const outcomes = await sendBatch(workers.deps, requests);
     expect(outcomes.map((o) => o.kind)).to.deep.equal(['created', 'failed', 'created']);
     expect((await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq')).map((m) => [m.seq, m.message])).to.deep.equal([['1', 'one'], ['2', 'two']]);
-  });
-
-  it('a send whose job failed for good for a reason other than a refusal is a server error, not 202; the retry runs afresh', async () => {
-    const [a, b] = [await newUser(), await newUser()];
-    const chatId = await befriend(api.http, a, b);
-    const id = cgid();
-    // A job under the send's id that can never succeed (its data breaks the contract).
-    await api.deps.queues.messages.add(sendMessageJob.name, { broken: true }, { jobId: `send-${a.uid}-${id}` });
-    await waitFor(async () => (await api.deps.queues.messages.getJobState(`send-${a.uid}-${id}`)) === 'failed', 10_000);
-    const failed = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: id, message_type: 'text', message: 'hello' } });
-    expect(failed.status, JSON.stringify(failed.body)).to.equal(500);
-    const retried = await api.http.post(`/chats/${chatId}/messages`, { token: a.token, json: { client_generated_id: id, message_type: 'text', message: 'hello' } });
-    expect(retried.status, JSON.stringify(retried.body)).to.equal(201);
   });
 });

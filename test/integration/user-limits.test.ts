@@ -42,7 +42,9 @@ describe('per-user limits', () => {
       const refusedId = cgid();
       const refused = await send(a, group.chat_id, refusedId);
       expectRateLimited(refused, 600);
-      expect(await api.deps.queues.messages.getJob(`send-${a.uid}-${refusedId}`)).to.equal(undefined);
+      const queued = (await api.deps.queues.messages.getJobs(['waiting', 'delayed', 'active'])).flatMap((job) => (job.data as { sends?: { client_generated_id: string; sender_uid: string }[] }).sends ?? []);
+      expect(queued.filter((s) => s.sender_uid === a.uid), 'the accepted sends are queued').to.have.length(3);
+      expect(queued.map((s) => s.client_generated_id)).to.not.include(refusedId);
       expect((await send(b, group.chat_id)).status).to.equal(202);
     });
 

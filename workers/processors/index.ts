@@ -10,12 +10,14 @@ import { pushNotificationProcessor } from './push-notification.processor.ts';
 import { reactProcessor } from './react.processor.ts';
 import { recallMessageProcessor } from './recall-message.processor.ts';
 import { reminderProcessor } from './reminder.processor.ts';
+import { sendBatchProcessor } from './send-batch.processor.ts';
 import { sendMessageProcessor } from './send-message.processor.ts';
 import { sweepUploadsProcessor } from './sweep-uploads.processor.ts';
 
 /** Every processor this worker runs. */
 export const processors = [
   pingProcessor,
+  sendBatchProcessor,
   sendMessageProcessor,
   recallMessageProcessor,
   reactProcessor,

@@ -1,4 +1,4 @@
-import type { JobData, sendMessageJob } from '../../shared/queues/contracts.ts';
+import type { SendRequest } from '../../shared/queues/contracts.ts';
 import { findMessage, findMessageAnywhere, type FileMeta, type NewMessage } from '../../shared/db/repositories/messages.repository.ts';
 import { canDownloadFile } from '../../shared/access/file-access.ts';
 import { findFile } from '../../shared/db/repositories/files.repository.ts';
@@ -6,7 +6,7 @@ import type { SendRefusal } from '../../shared/access/user-state.ts';
 import type { JobRefusal } from '../../shared/contracts/job-outcomes.ts';
 import type { WorkerDeps } from '../deps.ts';
 
-export type SendRequest = JobData<typeof sendMessageJob>;
+export type { SendRequest };
 
 export type Refusal = JobRefusal;
 

@@ -1,0 +1,81 @@
+import type { SettledSend } from '../../shared/contracts/send-replies.ts';
+import { sendBatchJob, type JobData, type SendRequest } from '../../shared/queues/contracts.ts';
+import { queueNameFor } from '../../shared/queues/layout.ts';
+import { enqueue, layoutOf, type Queues } from '../../shared/queues/producer.ts';
+import { DURABLE } from './run-job.ts';
+import type { SendReplyListener } from './send-replies.ts';
+
+type BatchSend = JobData<typeof sendBatchJob>['sends'][number];
+
+interface Gathering {
+  sends: { send: BatchSend; enqueued(): void; failed(err: unknown): void }[];
+  timer: NodeJS.Timeout;
+}
+
+export interface SendBatchOptions {
+  /** Sends per job at most. */
+  maxItems: number;
+  /** How long the first send of a batch waits for others. */
+  maxWaitMs: number;
+  /** How long a send waits for its worker's answer, counted from its arrival. */
+  replyWaitMs: number;
+}
+
+/**
+ * Gathers the sends this api process accepts for chats of one queue partition into one `send-batch`
+ * job (shared/queues/contracts.ts): up to `maxItems`, or `maxWaitMs` after the first. One job, one
+ * enqueue and one answer on the reply channel serve the whole batch instead of one of each per send.
+ */
+export class SendBatcher {
+  private readonly gathering = new Map<string, Gathering>();
+
+  constructor(
+    private readonly queues: Queues,
+    private readonly replies: SendReplyListener,
+    private readonly options: SendBatchOptions,
+  ) {}
+
+  /**
+   * Enqueues one send; resolves with its outcome, or null when the worker has not answered within the
+   * wait (the send is stored in the queue and runs later). Rejects when it cannot be enqueued.
+   */
+  async send(request: SendRequest): Promise<SettledSend | null> {
+    const { ref, outcome, cancel } = this.replies.expect(this.options.replyWaitMs);
+    try {
+      await new Promise<void>((enqueued, failed) => this.add({ send: { ...request, ref }, enqueued, failed }));
+    } catch (err) {
+      cancel();
+      throw err;
+    }
+    return outcome;
+  }
+
+  /** Enqueues every batch still gathering now (the process is stopping). */
+  flushAll(): void {
+    for (const partition of [...this.gathering.keys()]) this.flush(partition);
+  }
+
+  private add(entry: Gathering['sends'][number]): void {
+    const partition = queueNameFor(layoutOf(this.queues), sendBatchJob.queue, entry.send);
+    let batch = this.gathering.get(partition);
+    if (!batch) {
+      batch = { sends: [], timer: setTimeout(() => this.flush(partition), this.options.maxWaitMs) };
+      this.gathering.set(partition, batch);
+    }
+    batch.sends.push(entry);
+    if (batch.sends.length >= this.options.maxItems) this.flush(partition);
+  }
+
+  private flush(partition: string): void {
+    const batch = this.gathering.get(partition);
+    if (!batch) return;
+    this.gathering.delete(partition);
+    clearTimeout(batch.timer);
+    const sends = batch.sends.map((s) => s.send);
+    const data = { chat_id: (sends[0] as BatchSend).chat_id, reply_to: this.replies.channel, sends };
+    enqueue(this.queues, sendBatchJob, data, DURABLE).then(
+      () => batch.sends.forEach((s) => s.enqueued()),
+      (err: unknown) => batch.sends.forEach((s) => s.failed(err)),
+    );
+  }
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { SendReplies } from '../../shared/contracts/send-replies.ts';
+import { sendBatchJob, type JobData, type SendRequest } from '../../shared/queues/contracts.ts';
+import { sendBatchProcessor } from '../../workers/processors/send-batch.processor.ts';
+import { startTestApi, type TestApi } from '../support/api-server.ts';
+import { befriend } from '../support/social.ts';
+import { waitFor } from '../support/system.ts';
+import { signUp, type TestUser } from '../support/users.ts';
+import { startTestWorkers } from '../support/workers.ts';
+
+type BatchData = JobData<typeof sendBatchJob>;
+
+/**
+ * The api gathers concurrent sends into one `send-batch` job and answers each from the worker's
+ * replies (real api, workers, PostgreSQL and Redis). The batch window is long here, so requests sent
+ * together surely share a job.
+ */
+describe('send batches: many sends in one job, each answered on its own', function () {
+  this.timeout(60_000);
+  let api: TestApi;
+  let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+  let listener: Redis;
+  const heard: { channel: string; message: string }[] = [];
+  const newUser = () => signUp(api.http, { stem: 'sb' });
+  const cgid = () => `sb-${randomBytes(6).toString('hex')}`;
+  const send = (user: TestUser, chatId: string, id: string, message: string) =>
+    api.http.post(`/chats/${chatId}/messages`, { token: user.token, json: { client_generated_id: id, message_type: 'text', message } });
+
+  before(async () => {
+    api = await startTestApi({ API_SEND_BATCH_WAIT_MS: '50' });
+    workers = await startTestWorkers(api.deps.config);
+    listener = new Redis(api.deps.config.redis.url);
+    listener.on('message', (channel: string, message: string) => heard.push({ channel, message }));
+  });
+  after(async () => {
+    await listener.quit();
+    await workers.close();
+    await api.close();
+  });
+
+  it('two requests with one client_generated_id in one batch share one message; other content under that id is 409', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const id = cgid();
+    const [first, second] = await Promise.all([send(a, chatId, id, 'same'), send(a, chatId, id, 'same')]);
+    expect([first.status, second.status]).to.deep.equal([201, 201]);
+    expect(first.body.id).to.equal(second.body.id);
+    const other = cgid();
+    const answers = await Promise.all([send(a, chatId, other, 'one text'), send(a, chatId, other, 'another text')]);
+    expect(answers.map((r) => r.status).sort()).to.deep.equal([201, 409]);
+    expect(answers.find((r) => r.status === 409)?.body.error.code).to.equal('client_generated_id_reused');
+    expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('seq')).to.deep.equal(['1', '2']);
+  });
+
+  it('a refused and an accepted send in one batch get their own answers; the refused one retried later runs afresh', async () => {
+    const [a, b, stranger] = [await newUser(), await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const refusedId = cgid();
+    const [refused, accepted] = await Promise.all([send(stranger, chatId, refusedId, 'let me in'), send(a, chatId, cgid(), 'hello')]);
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+    expect(refused.body.error.code).to.equal('not_member');
+    expect(accepted.status).to.equal(201);
+    expect(accepted.body.seq).to.equal(1);
+    // The refusal does not stick to its client_generated_id: the same send is gated again.
+    const again = await send(stranger, chatId, refusedId, 'let me in');
+    expect(again.status).to.equal(403);
+    expect(await api.deps.db('messages').where({ sender_uid: stranger.uid })).to.have.length(0);
+  });
+
+  /** A batch job as BullMQ would hand it to a worker, for running the processor by hand. */
+  const jobOf = (data: BatchData, attempts: number, updates: BatchData[]) =>
+    ({
+      id: `by-hand-${randomBytes(4).toString('hex')}`,
+      data,
+      attemptsMade: 0,
+      opts: { attempts },
+      updateData: async (next: BatchData) => {
+        updates.push(next);
+      },
+    }) as unknown as Job;
+
+  const batchOf = async (channel: string) => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const session = await api.deps.db('sessions').where({ uid: a.uid }).first();
+    const request = (message: string): SendRequest => ({
+      sender_uid: a.uid,
+      client_key: session.client_key,
+      chat_id: chatId,
+      client_generated_id: cgid(),
+      message,
+      message_type: 'text',
+      format: 'plain',
+      reply_to_id: null,
+      reply_root_id: null,
+      forward_from_id: null,
+      mentions: [],
+      remind_at: null,
+      accepted_at: new Date().toISOString(),
+    });
+    const data: BatchData = { chat_id: chatId, reply_to: channel, sends: ['one', 'two', 'three'].map((m, ref) => ({ ...request(m), ref })) };
+    return { chatId, data };
+  };
+  const repliesOn = (channel: string) => heard.filter((h) => h.channel === channel).map((h) => SendReplies.parse(JSON.parse(h.message)));
+
+  it('a batch run again (its worker died after commit) answers the stored messages: no second row, no gap', async () => {
+    const channel = `${api.deps.config.redis.prefix}:test-replies:${randomBytes(4).toString('hex')}`;
+    await listener.subscribe(channel);
+    const { chatId, data } = await batchOf(channel);
+    const first = await sendBatchProcessor.handle(data, workers.deps, jobOf(data, 8, []));
+    const second = await sendBatchProcessor.handle(data, workers.deps, jobOf(data, 8, []));
+    expect(first).to.deep.equal({ created: 3, existing: 0, refused: 0 });
+    expect(second).to.deep.equal({ created: 0, existing: 3, refused: 0 });
+    await waitFor(() => repliesOn(channel).length === 2, 5000);
+    const [once, twice] = repliesOn(channel);
+    const idsOf = (r: SendReplies | undefined) => r?.replies.map((x) => (x.outcome.kind === 'stored' ? x.outcome.message.id : null));
+    expect(idsOf(twice)).to.deep.equal(idsOf(once));
+    expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('message')).to.deep.equal(['one', 'two', 'three']);
+  });
+
+  it('a send that fails for a transient reason is all the job retries; after its last attempt it is answered as failed', async () => {
+    const channel = `${api.deps.config.redis.prefix}:test-replies:${randomBytes(4).toString('hex')}`;
+    await listener.subscribe(channel);
+    const { chatId, data } = await batchOf(channel);
+    const failing = data.sends[1]?.client_generated_id;
+    const flaky = {
+      ...workers.deps,
+      sendBatcher: { submit: (send: SendRequest) => (send.client_generated_id === failing ? Promise.reject(new Error('database away')) : workers.deps.sendBatcher.submit(send)) },
+    } as typeof workers.deps;
+    const updates: BatchData[] = [];
+    let thrown: unknown = null;
+    await sendBatchProcessor.handle(data, flaky, jobOf(data, 8, updates)).catch((err: unknown) => (thrown = err));
+    expect((thrown as Error | null)?.message).to.equal('database away');
+    expect(updates.map((u) => u.sends.map((s) => s.ref))).to.deep.equal([[1]]);
+    await waitFor(() => repliesOn(channel).length === 1, 5000);
+    expect(repliesOn(channel)[0]?.replies.map((r) => [r.ref, r.outcome.kind])).to.deep.equal([[0, 'stored'], [2, 'stored']]);
+
+    // Its last attempt: answered as failed, so the api answers 500 instead of waiting.
+    const retry = updates[0] as BatchData;
+    await sendBatchProcessor.handle(retry, flaky, jobOf(retry, 1, [])).catch(() => undefined);
+    await waitFor(() => repliesOn(channel).length === 2, 5000);
+    expect(repliesOn(channel)[1]?.replies.map((r) => [r.ref, r.outcome.kind])).to.deep.equal([[1, 'failed']]);
+    expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('message')).to.deep.equal(['one', 'three']);
+  });
+});

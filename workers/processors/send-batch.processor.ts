@@ -1,0 +1,83 @@
+import type { Job } from 'bullmq';
+import type { SendReplies, SettledSend } from '../../shared/contracts/send-replies.ts';
+import { isDataError } from '../../shared/db/pg-errors.ts';
+import { errorText } from '../../shared/effects/outbox.ts';
+import { sendBatchJob, type JobData } from '../../shared/queues/contracts.ts';
+import { publish } from '../../shared/redis/pubsub.ts';
+import type { WorkerDeps } from '../deps.ts';
+import { defineProcessor } from '../processor.ts';
+import { moderateSend } from '../send/moderation.ts';
+import type { SendOutcome } from '../send/send-pipeline.ts';
+
+type BatchData = JobData<typeof sendBatchJob>;
+type BatchSend = BatchData['sends'][number];
+
+/**
+ * The sends of one api batch: each asks the moderation hook (if any) on its own, then joins the
+ * worker's current persist batch (workers/send/send-pipeline.ts) with the sends of every other job.
+ * Each settled send is answered on the api's reply channel. A send that failed for a transient reason
+ * (its batch could not be stored, say) is the only thing retried: the job keeps just those sends and
+ * fails this attempt; after the last attempt they are answered as failed.
+ *
+ * Running a send twice is harmless (a worker killed mid-batch, its job taken up again): the second run
+ * finds the message stored and answers it (its push belongs to the first run's outbox row, delivered
+ * by that run or by the relay).
+ */
+export const sendBatchProcessor = defineProcessor(sendBatchJob, async (data, deps, job) => {
+  const results = await Promise.all(data.sends.map(async (send) => ({ send, outcome: await runSend(deps, send) })));
+  const retry = results.filter((r): r is { send: BatchSend; outcome: { retry: unknown } } => 'retry' in r.outcome);
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const replies: SendReplies['replies'] = results.flatMap(({ send, outcome }) => {
+    if (!('retry' in outcome)) return [{ ref: send.ref, outcome }];
+    return lastAttempt ? [{ ref: send.ref, outcome: { kind: 'failed' as const, reason: errorText(outcome.retry) } }] : [];
+  });
+  await answer(deps, data.reply_to, job, replies);
+  if (retry.length > 0) {
+    // The next attempt runs only these; the settled sends were answered and are never run again.
+    if (!lastAttempt) await job.updateData({ ...data, sends: retry.map((r) => r.send) });
+    throw retry[0]?.outcome.retry instanceof Error ? retry[0].outcome.retry : new Error(errorText(retry[0]?.outcome.retry));
+  }
+  const count = (kind: string) => replies.filter((r) => (r.outcome.kind === 'stored' ? r.outcome.status : r.outcome.kind) === kind).length;
+  return { created: count('created'), existing: count('existing'), refused: count('refused') };
+});
+
+/** One send through moderation and the persist batch, settled, or `{ retry }` with a transient failure. */
+async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend | { retry: unknown }> {
+  const { ref: _ref, ...request } = send;
+  let outcome: SendOutcome;
+  let replaced = false;
+  try {
+    const moderated = await moderateSend(deps, request);
+    replaced = moderated.message !== request.message;
+    outcome = await deps.sendBatcher.submit(moderated);
+  } catch (error) {
+    outcome = { kind: 'failed', error };
+  }
+  switch (outcome.kind) {
+    case 'created':
+    case 'existing':
+      return { kind: 'stored', status: outcome.kind, message: outcome.message, ...(replaced ? { replaced: true as const } : {}) };
+    case 'refused':
+      return { kind: 'refused', refusal: outcome.refusal };
+    case 'conflict':
+      return { kind: 'refused', refusal: { status: 409, code: 'client_generated_id_reused', message: 'This client_generated_id was used for a different message' } };
+    case 'failed':
+      // A value the database cannot store never will be: refused, not retried.
+      if (isDataError(outcome.error)) return { kind: 'refused', refusal: { status: 400, code: 'invalid_input', message: 'The request holds a value the database cannot store' } };
+      return { retry: outcome.error };
+  }
+}
+
+/**
+ * Publishes the answers on the api's channel. If that fails the messages are still stored and the
+ * api, hearing nothing within its wait, answers 202 queued: logged, not thrown.
+ */
+async function answer(deps: WorkerDeps, channel: string, job: Job, replies: SendReplies['replies']): Promise<void> {
+  if (replies.length === 0) return;
+  const message: SendReplies = { job_id: job.id ?? '', replies };
+  try {
+    await publish(deps.redis, channel, JSON.stringify(message));
+  } catch (err) {
+    deps.log.warn({ err: errorText(err), jobId: job.id, sends: replies.length }, 'send replies not published');
+  }
+}
