@@ -15,7 +15,8 @@ type BatchSend = BatchData['sends'][number];
 /**
  * The sends of one api batch: each asks the moderation hook (if any) on its own, then joins the
  * worker's current persist batch (workers/send/send-pipeline.ts) with the sends of every other job.
- * Each settled send is answered on the api's reply channel. A send that failed for a transient reason
+ * Each send is answered on the api's reply channel as soon as it settles (sends settling together share
+ * one message), so a slow hook answer about one send holds back no other. A send that failed for a transient reason
  * (its batch could not be stored, say) is the only thing retried: the job keeps just those sends and
  * fails this attempt; after the last attempt they are answered as failed.
  *
@@ -24,20 +25,24 @@ type BatchSend = BatchData['sends'][number];
  * by that run or by the relay).
  */
 export const sendBatchProcessor = defineProcessor(sendBatchJob, async (data, deps, job) => {
-  const results = await Promise.all(data.sends.map(async (send) => ({ send, outcome: await runSend(deps, send) })));
+  const replies = new Replies(deps, data.reply_to, job);
+  const results = await Promise.all(
+    data.sends.map(async (send) => {
+      const outcome = await runSend(deps, send);
+      if (!('retry' in outcome)) replies.add({ ref: send.ref, outcome });
+      return { send, outcome };
+    }),
+  );
   const retry = results.filter((r): r is { send: BatchSend; outcome: { retry: unknown } } => 'retry' in r.outcome);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const replies: SendReplies['replies'] = results.flatMap(({ send, outcome }) => {
-    if (!('retry' in outcome)) return [{ ref: send.ref, outcome }];
-    return lastAttempt ? [{ ref: send.ref, outcome: { kind: 'failed' as const, reason: errorText(outcome.retry) } }] : [];
-  });
-  await answer(deps, data.reply_to, job, replies);
+  if (lastAttempt) for (const { send, outcome } of retry) replies.add({ ref: send.ref, outcome: { kind: 'failed', reason: errorText(outcome.retry) } });
+  await replies.sent();
   if (retry.length > 0) {
     // The next attempt runs only these; the settled sends were answered and are never run again.
     if (!lastAttempt) await job.updateData({ ...data, sends: retry.map((r) => r.send) });
     throw retry[0]?.outcome.retry instanceof Error ? retry[0].outcome.retry : new Error(errorText(retry[0]?.outcome.retry));
   }
-  const count = (kind: string) => replies.filter((r) => (r.outcome.kind === 'stored' ? r.outcome.status : r.outcome.kind) === kind).length;
+  const count = (kind: string) => replies.all.filter((r) => (r.outcome.kind === 'stored' ? r.outcome.status : r.outcome.kind) === kind).length;
   return { created: count('created'), existing: count('existing'), refused: count('refused') };
 });
 
@@ -68,16 +73,45 @@ async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend |
   }
 }
 
+type Reply = SendReplies['replies'][number];
+
 /**
- * Publishes the answers on the api's channel. If that fails the messages are still stored and the
- * api, hearing nothing within its wait, answers 202 queued: logged, not thrown.
+ * The answers of one job, published on the api's channel as sends settle: the replies added in one
+ * turn of the event loop go out in one message. If publishing fails the messages are still stored
+ * and the api, hearing nothing within its wait, answers 202 queued: logged, not thrown.
  */
-async function answer(deps: WorkerDeps, channel: string, job: Job, replies: SendReplies['replies']): Promise<void> {
-  if (replies.length === 0) return;
-  const message: SendReplies = { job_id: job.id ?? '', replies };
-  try {
-    await publish(deps.redis, channel, JSON.stringify(message));
-  } catch (err) {
-    deps.log.warn({ err: errorText(err), jobId: job.id, sends: replies.length }, 'send replies not published');
+class Replies {
+  readonly all: Reply[] = [];
+  private pending: Reply[] = [];
+  private readonly publishing: Promise<void>[] = [];
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly channel: string,
+    private readonly job: Job,
+  ) {}
+
+  add(reply: Reply): void {
+    this.all.push(reply);
+    this.pending.push(reply);
+    if (this.pending.length === 1) this.publishing.push(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.publishPending()));
+  }
+
+  /** Resolves once every reply added so far has been published (or its failure logged). */
+  async sent(): Promise<void> {
+    await Promise.all(this.publishing);
+    if (this.pending.length > 0) await this.publishPending();
+  }
+
+  private async publishPending(): Promise<void> {
+    const replies = this.pending;
+    this.pending = [];
+    if (replies.length === 0) return;
+    const message: SendReplies = { job_id: this.job.id ?? '', replies };
+    try {
+      await publish(this.deps.redis, this.channel, JSON.stringify(message));
+    } catch (err) {
+      this.deps.log.warn({ err: errorText(err), jobId: this.job.id, sends: replies.length }, 'send replies not published');
+    }
   }
 }
