@@ -26,21 +26,28 @@ export interface RunningSystem {
   stop(): Promise<number | null>;
 }
 
-/** A free loopback TCP port (the OS picks it; a tiny race with other processes is accepted in tests). */
+/**
+ * Ports handed out in this process. A port is only checked free, not held, until its process listens;
+ * remembering them keeps two roles of one system (or two systems) from being given the same number.
+ */
+const handedOut = new Set<number>();
+
+/** A free loopback TCP port, never one this process handed out before (a race with other processes is accepted in tests). */
 export async function freePort(): Promise<number> {
-  // Below the ephemeral range (32768+), where outgoing connections could take the port before we listen.
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    if (await isFree(port)) return port;
-  }
+  return freePortRange(1);
 }
 
 /** Consecutive free ports for roles that take a base port plus an index. */
 async function freePortRange(count: number): Promise<number> {
   for (;;) {
-    const base = await freePort();
-    const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
-    if (ok.every(Boolean)) return base;
+    // Below the ephemeral range (32768+), where outgoing connections could take the port before we listen.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some((port) => handedOut.has(port))) continue;
+    const free = await Promise.all(ports.map(isFree));
+    if (!free.every(Boolean) || ports.some((port) => handedOut.has(port))) continue;
+    for (const port of ports) handedOut.add(port);
+    return base;
   }
 }
 
