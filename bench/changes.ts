@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { summarize } from './lib/stats.ts';
 
@@ -26,30 +25,9 @@ const members = Number(args.members);
 const durationMs = Number(args.duration) * 1000;
 const system = await startBenchSystem({ SUPERVISOR_WORKERS: String(args.workers), GROUP_SMALL_MAX_MEMBERS: String(Math.max(500, members + 1)) });
 try {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: members + 8 });
-  const api = (method: string, path: string, token?: string, body?: unknown) =>
-    new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(system.apiUrl + path, {
-        method,
-        agent,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
-      });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  const user = async (i: number) => {
-    const username = `chg_${i}_${randomBytes(3).toString('hex')}`;
-    const { body } = await api('POST', '/users/auth/register', undefined, { username, password: 'bench-password' });
-    const login = await api('POST', '/users/auth/login', undefined, { username, password: 'bench-password', client_type: 'mobile' });
-    return { uid: body.uid as string, token: login.body.token as string };
-  };
+  const client = new BenchApi(system.apiUrl, members + 8);
+  const api = (method: string, path: string, token?: string, body?: unknown) => client.request(method, path, { token, body });
+  const user = (i: number) => client.user('chg', i);
 
   process.stdout.write(`setting up a group of ${members + 1}… `);
   const owner = await user(0);
@@ -110,7 +88,7 @@ try {
   console.log(`reaction round trip (HTTP → worker → answer) ms: ${JSON.stringify(summarize(reactMs))}`);
   if (args.send) console.log(`send round trip on the same chat ms: ${JSON.stringify(summarize(sendMs))}`);
   console.log(`read the whole feed in pages of 200: ${readMs.toFixed(0)} ms (${((cursors.length / readMs) * 1000).toFixed(0)} changes/s); cursors 1…${cursors.length} ${gapless ? 'with no gap' : 'WITH GAPS'}`);
-  agent.destroy();
+  client.close();
 } finally {
   await system.stop();
 }

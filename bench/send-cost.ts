@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { processUsage, summarize } from './lib/stats.ts';
 
@@ -29,44 +29,9 @@ const pairs = Number(args.pairs);
 
 const system = await startBenchSystem();
 try {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const api = (method: string, path: string, token?: string, body?: unknown) =>
-    new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(system.apiUrl + path, {
-        method,
-        agent,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
-      });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text.startsWith('{') ? JSON.parse(text) : null }));
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  const user = async (i: number) => {
-    const username = `cost_${i}_${randomBytes(3).toString('hex')}`;
-    const { body } = await api('POST', '/users/auth/register', undefined, { username, password: 'bench-password' });
-    const login = await api('POST', '/users/auth/login', undefined, { username, password: 'bench-password', client_type: 'mobile' });
-    return { uid: body.uid as string, token: login.body.token as string };
-  };
+  const client = new BenchApi(system.apiUrl, concurrency);
   process.stdout.write(`setting up ${pairs} direct chats… `);
-  const chats: { token: string; chatId: string }[] = [];
-  for (let i = 0; i < pairs; i += 10) {
-    chats.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(10, pairs - i) }, async (_, k) => {
-          const [sender, receiver] = [await user(2 * (i + k)), await user(2 * (i + k) + 1)];
-          await api('PUT', '/users/profile', receiver.token, { add_friend_setting: 'anyone' });
-          const applied = await api('POST', '/friend/apply', sender.token, { target_user_id: receiver.uid });
-          return { token: sender.token, chatId: applied.body.chat_id as string };
-        }),
-      )),
-    );
-  }
+  const chats = (await client.directChats('cost', pairs)).map((c) => ({ token: c.sender.token, chatId: c.chatId }));
   console.log('done');
   const roles = await system.roles();
   const cpuOf = async () => new Map(await Promise.all(roles.map(async (r) => [r.role, (await processUsage(r.pid))?.cpuSeconds ?? 0] as const)));
@@ -85,7 +50,7 @@ try {
       }
       const chat = chats[n % chats.length] as (typeof chats)[number];
       const t0 = performance.now();
-      const res = await api('POST', `/chats/${chat.chatId}/messages`, chat.token, { client_generated_id: `c${n}-${randomBytes(4).toString('hex')}`, message_type: 'text', message: `cost message ${n}` });
+      const res = await client.request('POST', `/chats/${chat.chatId}/messages`, { token: chat.token, body: { client_generated_id: `c${n}-${randomBytes(4).toString('hex')}`, message_type: 'text', message: `cost message ${n}` } });
       if (n >= warmup) {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         latencies.push(performance.now() - t0);
@@ -107,7 +72,7 @@ try {
     core_ms_per_send: { ...perSend, roles: Math.round(Object.values(perSend).reduce((a, b) => a + b, 0) * 1000) / 1000 },
   };
   console.log(JSON.stringify(result, null, 2));
-  agent.destroy();
+  client.close();
 } finally {
   await system.stop();
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { createDb } from '../shared/db/knex.ts';
 import { takeSearchOff } from './lib/search-indexes.ts';
+import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } from './lib/stats.ts';
 
@@ -55,56 +55,11 @@ try {
     }
   }
   const databaseName = new URL(system.env.DATABASE_URL as string).pathname.slice(1);
-  // A bounded keep-alive pool, as a real client or edge has: past it, requests wait in the client
-  // (and show as latency) instead of opening ever more connections.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Number(args.connections) });
-  const api = (method: string, path: string, token?: string, body?: unknown) =>
-    new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(system.apiUrl + path, {
-        method,
-        agent,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
-      });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: unknown = null;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  const user = async (i: number) => {
-    const username = `bench_${i}_${randomBytes(3).toString('hex')}`;
-    const { body } = await api('POST', '/users/auth/register', undefined, { username, password: 'bench-password' });
-    const login = await api('POST', '/users/auth/login', undefined, { username, password: 'bench-password', client_type: 'mobile' });
-    return { uid: body.uid as string, token: login.body.token as string };
-  };
+  const client = new BenchApi(system.apiUrl, Number(args.connections));
 
   // Setup: pairs of friends (the receiver accepts anyone), each receiver with one socket.
   process.stdout.write(`setting up ${pairs} direct chats… `);
-  const chats: { sender: { uid: string; token: string }; receiver: { uid: string; token: string }; chatId: string }[] = [];
-  for (let i = 0; i < pairs; i += 10) {
-    chats.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(10, pairs - i) }, async (_, k) => {
-          const [sender, receiver] = [await user(2 * (i + k)), await user(2 * (i + k) + 1)];
-          await api('PUT', '/users/profile', receiver.token, { add_friend_setting: 'anyone' });
-          const applied = await api('POST', '/friend/apply', sender.token, { target_user_id: receiver.uid });
-          return { sender, receiver, chatId: applied.body.chat_id as string };
-        }),
-      )),
-    );
-  }
+  const chats = await client.directChats('bench', pairs);
   const sentAt = new Map<string, number>();
   /** client_generated_ids the api accepted (201 or 202): each must reach its receiver exactly once. */
   const acceptedIds = new Set<string>();
@@ -169,7 +124,7 @@ try {
         sentAt.set(cgid, t0);
         const inWindow = issued > warmupSends;
         if (inWindow) measured.add(cgid);
-        api('POST', `/chats/${chat.chatId}/messages`, chat.sender.token, { client_generated_id: cgid, message_type: 'text', message: `benchmark message ${issued}` })
+        client.request('POST', `/chats/${chat.chatId}/messages`, { token: chat.sender.token, body: { client_generated_id: cgid, message_type: 'text', message: `benchmark message ${issued}` } })
           .then(
             (res) => {
               statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -251,7 +206,7 @@ try {
   await mkdir('bench/results', { recursive: true });
   await writeFile(`bench/results/send-${result.date.replace(/[:.]/g, '-')}.json`, JSON.stringify(result, null, 2));
   for (const ws of sockets) ws.close();
-  agent.destroy();
+  client.close();
 } finally {
   await system.stop();
 }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEV_OPERATOR_PASSWORD } from '../shared/config.ts';
+import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
 import { cpuBetween, cpuSnapshot, summarize } from './lib/stats.ts';
 
@@ -65,44 +65,15 @@ const system = await startBenchSystem({
   WEBHOOK_ALLOW_PRIVATE: 'true',
 });
 try {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-  const api = (method: string, path: string, options: { token?: string; body?: unknown; operator?: boolean } = {}) =>
-    new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-      const headers: Record<string, string | number> = { 'content-type': 'application/json' };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      if (options.operator) headers.authorization = `Basic ${Buffer.from(`operator:${DEV_OPERATOR_PASSWORD}`).toString('base64')}`;
-      if (payload) headers['content-length'] = Buffer.byteLength(payload);
-      const req = http.request(system.apiUrl + path, { method, agent, headers }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const client = new BenchApi(system.apiUrl, 128);
+  const operator = `Basic ${Buffer.from(`operator:${DEV_OPERATOR_PASSWORD}`).toString('base64')}`;
 
   for (let e = 0; e < endpointCount; e++) {
-    const registered = await api('POST', '/admin/webhooks', { operator: true, body: { url: `http://127.0.0.1:${receiverPort}/hook?e=${e}`, events: ['message.created'] } });
+    const registered = await client.request('POST', '/admin/webhooks', { authorization: operator, body: { url: `http://127.0.0.1:${receiverPort}/hook?e=${e}`, events: ['message.created'] } });
     if (registered.status !== 201) throw new Error(`registering an endpoint answered ${registered.status}: ${JSON.stringify(registered.body)}`);
   }
-  const user = async (i: number) => {
-    const username = `wh_${i}_${randomBytes(3).toString('hex')}`;
-    const { body } = await api('POST', '/users/auth/register', { body: { username, password: 'bench-password' } });
-    const login = await api('POST', '/users/auth/login', { body: { username, password: 'bench-password', client_type: 'mobile' } });
-    return { uid: body.uid as string, token: login.body.token as string };
-  };
   process.stdout.write(`setting up ${chatCount} direct chats… `);
-  const chats: { token: string; chatId: string }[] = [];
-  for (let i = 0; i < chatCount; i += 10) {
-    chats.push(...(await Promise.all(Array.from({ length: Math.min(10, chatCount - i) }, async (_, k) => {
-      const [sender, peer] = [await user(2 * (i + k)), await user(2 * (i + k) + 1)];
-      await api('PUT', '/users/profile', { token: peer.token, body: { add_friend_setting: 'anyone' } });
-      const applied = await api('POST', '/friend/apply', { token: sender.token, body: { target_user_id: peer.uid } });
-      return { token: sender.token, chatId: applied.body.chat_id as string };
-    }))));
-  }
+  const chats = (await client.directChats('wh', chatCount)).map((c) => ({ token: c.sender.token, chatId: c.chatId }));
   console.log('done');
 
   const roleOf = new Map((await system.roles()).map((r) => [r.pid, r.role]));
@@ -120,7 +91,7 @@ try {
       const due = Math.min(total, Math.floor(((Date.now() - startedAt) / 1000) * rate));
       for (; issued < due; issued++) {
         const chat = chats[issued % chats.length] as { token: string; chatId: string };
-        api('POST', `/chats/${chat.chatId}/messages`, { token: chat.token, body: { message: `m${issued}`, message_type: 'text', client_generated_id: `b${issued}` } })
+        client.request('POST', `/chats/${chat.chatId}/messages`, { token: chat.token, body: { message: `m${issued}`, message_type: 'text', client_generated_id: `b${issued}` } })
           .then((r) => statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1), () => statuses.set(0, (statuses.get(0) ?? 0) + 1));
       }
       if (issued >= total) {
