@@ -67,13 +67,20 @@ export async function findMessages(db: Db, ids: readonly string[], chatIds?: rea
  */
 export async function findByClientIds(db: Db, keys: readonly { sender_uid: string; client_generated_id: string }[]): Promise<MessageRow[]> {
   if (keys.length === 0) return [];
-  return db('message_client_ids as k')
-    .join('messages as m', (on) => on.on('m.chat_id', 'k.chat_id').andOn('m.id', 'k.message_id'))
-    .whereIn(
-      ['k.sender_uid', 'k.client_generated_id'],
-      keys.map((k) => [k.sender_uid, k.client_generated_id]),
-    )
-    .select<MessageRow[]>('m.*');
+  // Statements of one text whatever the batch's size (the server plans each new text afresh, across
+  // every partition); the messages are read only for pairs already claimed, which only retries have.
+  const { rows: claimed } = await db.raw<{ rows: { chat_id: string; message_id: string }[] }>(
+    `select k.chat_id, k.message_id from message_client_ids k
+     join unnest(?::char(32)[], ?::varchar(64)[]) as w(sender_uid, client_generated_id)
+       on k.sender_uid = w.sender_uid and k.client_generated_id = w.client_generated_id`,
+    [keys.map((k) => k.sender_uid), keys.map((k) => k.client_generated_id)],
+  );
+  if (claimed.length === 0) return [];
+  const { rows } = await db.raw<{ rows: MessageRow[] }>(
+    `select m.* from messages m join unnest(?::bigint[], ?::bigint[]) as w(chat_id, id) on m.chat_id = w.chat_id and m.id = w.id`,
+    [claimed.map((k) => k.chat_id), claimed.map((k) => k.message_id)],
+  );
+  return rows;
 }
 
 /**
@@ -82,13 +89,13 @@ export async function findByClientIds(db: Db, keys: readonly { sender_uid: strin
  */
 export async function reserveSeqs(trx: Db, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
   const ids = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  await trx.raw('select id from chats where id = any(?::bigint[]) order by id for update', [ids]);
-  const values = ids.map((id) => trx.raw('(?::bigint, ?::int)', [id, counts.get(id) as number]));
+  // The update below locks one chat by itself; several are locked first, in order.
+  if (ids.length > 1) await trx.raw('select id from chats where id = any(?::bigint[]) order by id for update', [ids]);
   const { rows } = await trx.raw<{ rows: { id: string; last_seq: string; n: number }[] }>(
     `update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
-     from (values ${values.map(() => '?').join(', ')}) as v(id, n)
+     from unnest(?::bigint[], ?::int[]) as v(id, n)
      where c.id = v.id returning c.id, c.last_seq, v.n`,
-    values,
+    [ids, ids.map((id) => counts.get(id) as number)],
   );
   return new Map(rows.map((r) => [r.id, Number(r.last_seq) - r.n + 1]));
 }
@@ -120,12 +127,11 @@ export async function insertMessages(trx: Db, rows: readonly (NewMessage & { seq
 /** Moves each sender's read pointer to their own newest message: what you sent, you have read. */
 export async function markSendersRead(trx: Db, reads: readonly { chat_id: string; uid: string; seq: number }[]): Promise<void> {
   if (reads.length === 0) return;
-  const values = reads.map((r) => trx.raw('(?::bigint, ?::char(32), ?::bigint)', [r.chat_id, r.uid, r.seq]));
   await trx.raw(
     `update chat_members m set last_read_seq = greatest(m.last_read_seq, v.seq)
-     from (values ${values.map(() => '?').join(', ')}) as v(chat_id, uid, seq)
+     from unnest(?::bigint[], ?::char(32)[], ?::bigint[]) as v(chat_id, uid, seq)
      where m.chat_id = v.chat_id and m.uid = v.uid`,
-    values,
+    [reads.map((r) => r.chat_id), reads.map((r) => r.uid), reads.map((r) => r.seq)],
   );
 }
 
