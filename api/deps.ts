@@ -59,11 +59,12 @@ export async function openApiDeps(
   const storage = await openStorage(config.files, given);
   const db = createDb(config.db);
   const redis = createRedis(config.redis, 'command', log);
-  await waitForRedis(redis);
+  const producerRedis = createRedis(config.redis, 'producer', log);
+  await Promise.all([waitForRedis(redis), waitForRedis(producerRedis)]);
   const keys = redisKeys(config.redis.prefix);
   const reads = createReadRouting({ primary: db, config: config.dbRead, redis, keyOf: keys.readYourWrites, log });
   const layout = queueLayout(config.redis);
-  const queues = createQueues(redis, layout);
+  const queues = createQueues(producerRedis, layout);
   const subscriber = createRedis(config.redis, 'subscriber', log);
   const authCache = new AuthCache(db, keys.sessionChanges);
   await authCache.listen(subscriber, log);
@@ -110,7 +111,7 @@ export async function openApiDeps(
       sendBatcher.flushAll();
       await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);
-      await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);
+      await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), producerRedis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);
     },
   };
 }

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
-import { processUsage, summarize } from './lib/stats.ts';
+import { processSyscalls, processUsage, summarize } from './lib/stats.ts';
+import { roundTripCounters, type RoundTripCounters } from './lib/round-trips.ts';
 
 /**
  * CPU per durable send of each role (api, workers, realtime), measured on a machine that others
  * share: instead of offering a fixed rate (which a busy machine cannot keep, so the cost per send
  * comes out of a backlog), keeps `--concurrency` sends in flight over `--pairs` direct chats and
  * divides each role's CPU seconds by the sends answered. Reports the rate reached too, which does
- * depend on what else runs. PostgreSQL and Redis are left out: on a shared machine their processes
- * serve others as well.
+ * depend on what else runs. PostgreSQL and Redis CPU are left out: on a shared machine their
+ * processes serve others as well. What no other load disturbs is counted too: each role's socket
+ * system calls per send (one or more per round trip), the bench database's transactions per send and
+ * (where pg_stat_statements is loaded) its statements, and Redis commands per send (the whole
+ * server's, so run it while nothing else uses that Redis).
  *
  *   npm run bench:send-cost -- --sends 20000 --concurrency 128
  */
@@ -35,17 +39,21 @@ try {
   console.log('done');
   const roles = await system.roles();
   const cpuOf = async () => new Map(await Promise.all(roles.map(async (r) => [r.role, (await processUsage(r.pid))?.cpuSeconds ?? 0] as const)));
+  const syscallsOf = async () => new Map(await Promise.all(roles.map(async (r) => [r.role, await processSyscalls(r.pid)] as const)));
+  const counters = await roundTripCounters(system.env.DATABASE_URL as string, system.env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
   const statuses = new Map<number, number>();
   const latencies: number[] = [];
   let issued = 0;
   let before: Map<string, number> | null = null;
+  let syscallsBefore: Awaited<ReturnType<typeof syscallsOf>> | null = null;
+  let countersBefore: RoundTripCounters | null = null;
   let startedAt = 0;
   const worker = async () => {
     while (issued < warmup + total) {
       const n = issued++;
       if (n === warmup) {
-        before = await cpuOf();
+        [before, syscallsBefore, countersBefore] = await Promise.all([cpuOf(), syscallsOf(), counters.read()]);
         startedAt = performance.now();
       }
       const chat = chats[n % chats.length] as (typeof chats)[number];
@@ -58,7 +66,17 @@ try {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const after = await cpuOf();
+  const [after, syscallsAfter, countersAfter] = await Promise.all([cpuOf(), syscallsOf(), counters.read()]);
+  await counters.close();
+  // Set by the sender that crossed the warm-up (which TypeScript cannot see from here).
+  const countersAtStart = countersBefore as RoundTripCounters | null;
+  const perSendOf = (n: number) => Math.round((n * 100) / total) / 100;
+  const syscallsPerSend = Object.fromEntries(
+    [...syscallsAfter].map(([role, io]) => {
+      const was = syscallsBefore?.get(role);
+      return [role, io && was ? { reads: perSendOf(io.reads - was.reads), writes: perSendOf(io.writes - was.writes) } : null];
+    }),
+  );
   const seconds = (performance.now() - startedAt) / 1000;
   const perSend = Object.fromEntries([...after].map(([role, cpu]) => [role, Math.round(((cpu - (before?.get(role) ?? 0)) * 1000 * 1000) / total) / 1000]));
   const result = {
@@ -70,6 +88,12 @@ try {
     sends_per_s: Math.round(total / seconds),
     http_ms: summarize(latencies),
     core_ms_per_send: { ...perSend, roles: Math.round(Object.values(perSend).reduce((a, b) => a + b, 0) * 1000) / 1000 },
+    syscalls_per_send: syscallsPerSend,
+    round_trips_per_send: countersAtStart && {
+      postgres_transactions: perSendOf(countersAfter.transactions - countersAtStart.transactions),
+      postgres_statements: countersAfter.statements === null || countersAtStart.statements === null ? 'pg_stat_statements not loaded' : perSendOf(countersAfter.statements - countersAtStart.statements),
+      redis_commands: perSendOf(countersAfter.redisCommands - countersAtStart.redisCommands),
+    },
   };
   console.log(JSON.stringify(result, null, 2));
   client.close();

@@ -17,8 +17,10 @@ import type { SendOutcome } from './send/send-pipeline.ts';
 export interface WorkerDeps {
   config: Config;
   db: Db;
-  /** Commands and PUBLISH; BullMQ workers derive their own blocking connections. */
+  /** Facts, deliveries and PUBLISH (auto-pipelined: shared/redis/connections.ts). */
   redis: Redis;
+  /** BullMQ's connection: the queues' producers, and the workers, which derive their blocking connections from it. */
+  queueRedis: Redis;
   keys: RedisKeys;
   queues: Queues;
   userState: UserState;

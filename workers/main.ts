@@ -25,7 +25,7 @@ runMain('workers', async () => {
     };
   }
 
-  const running = startWorkers(deps, processors, deps.redis);
+  const running = startWorkers(deps, processors, deps.queueRedis);
   const relay = startOutboxRelay(deps);
   await scheduleRecurringJobs(deps.queues);
   const ops = createOpsServer({ readiness: () => checkReadiness(deps.db, deps.redis, draining), registry: deps.metrics.registry });

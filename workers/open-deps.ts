@@ -27,10 +27,11 @@ export async function openWorkerDeps(
   const { storage: given, ...metricsOptions } = options;
   const storage = await openStorage(config.files, given);
   const db = createDb(config.db);
-  const redis = createRedis(config.redis, 'worker', log);
-  await waitForRedis(redis);
+  const redis = createRedis(config.redis, 'state', log);
+  const queueRedis = createRedis(config.redis, 'worker', log);
+  await Promise.all([waitForRedis(redis), waitForRedis(queueRedis)]);
   const keys = redisKeys(config.redis.prefix);
-  const queues = createQueues(redis, queueLayout(config.redis));
+  const queues = createQueues(queueRedis, queueLayout(config.redis));
   // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
   for (const queue of allQueues(queues)) queue.on('error', (err: Error) => log.debug({ err: err.message }, 'queue connection error'));
   const push = createPushProviders(config.push, db);
@@ -38,6 +39,7 @@ export async function openWorkerDeps(
     config,
     db,
     redis,
+    queueRedis,
     keys,
     queues,
     userState: createUserState({ db, redis, keys }),
@@ -49,7 +51,7 @@ export async function openWorkerDeps(
     close: async () => {
       await closeQueues(queues);
       push.close();
-      await Promise.allSettled([db.destroy(), redis.quit()]);
+      await Promise.allSettled([db.destroy(), redis.quit(), queueRedis.quit()]);
     },
   };
   return deps;

@@ -46,6 +46,16 @@ export async function processUsage(pid: number): Promise<{ rssMiB: number; cpuSe
   }
 }
 
+/** A process's read and write system calls so far (`/proc/<pid>/io`): with one socket call per round trip, a count of its round trips that no other load on the machine disturbs. */
+export async function processSyscalls(pid: number): Promise<{ reads: number; writes: number } | null> {
+  try {
+    const io = await readFile(`/proc/${pid}/io`, 'utf8');
+    return { reads: Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0), writes: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0) };
+  } catch {
+    return null;
+  }
+}
+
 /** The direct children of a process, with their command lines. */
 export async function childrenOf(pid: number): Promise<{ pid: number; command: string }[]> {
   const found: { pid: number; command: string }[] = [];

@@ -5,21 +5,28 @@ import type { Logger } from '../logger.ts';
 /**
  * Redis connections by role (BullMQ's production guidance):
  * - `command`: request paths (rate limits, tickets, caches); fails fast when Redis is down so the
- *   api answers 503 instead of hanging.
+ *   api answers 503 instead of hanging. Auto-pipelined (below).
+ * - `producer`: BullMQ queue producers on request paths; fails fast like `command`, not pipelined.
  * - `worker`: BullMQ workers and queue producers that must block; retries forever.
+ * - `state`: the workers' own commands (facts, deliveries, PUBLISH); retries forever. Auto-pipelined.
  * - `subscriber`: a dedicated pub/sub connection.
+ * Auto-pipelining (ioredis) sends the commands issued in one event-loop turn in one write: the rate
+ * limits of concurrent requests, or a send batch's gate reads and publishes, go out together. BullMQ's
+ * connections never use it: its job commands are kept off shared pipelines.
  *
  * Every Redis connection of the product is made here. With `REDIS_CLUSTER_NODES` set it is an ioredis
  * `Cluster` (which answers the same commands as `Redis`; code that must tell them apart asks
  * `isCluster`), else a single `Redis` at `REDIS_URL`. A cluster subscriber uses sharded pub/sub.
  */
-export type RedisRole = 'command' | 'worker' | 'subscriber';
+export type RedisRole = 'command' | 'producer' | 'worker' | 'state' | 'subscriber';
 
 export type RedisTarget = Pick<Config['redis'], 'url' | 'clusterNodes'>;
 
 const optionsByRole: Record<RedisRole, RedisOptions> = {
-  command: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+  command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true },
+  producer: { enableOfflineQueue: false, maxRetriesPerRequest: 1 },
   worker: { maxRetriesPerRequest: null },
+  state: { maxRetriesPerRequest: null, enableAutoPipelining: true },
   subscriber: { maxRetriesPerRequest: null },
 };
 
@@ -30,9 +37,10 @@ export function createRedis(target: RedisTarget, role: RedisRole, log: Logger): 
 }
 
 function createCluster(nodes: readonly { host: string; port: number }[], role: RedisRole): Redis {
-  const { enableOfflineQueue, ...redisOptions } = optionsByRole[role];
+  const { enableOfflineQueue, enableAutoPipelining, ...redisOptions } = optionsByRole[role];
   const cluster = new Cluster([...nodes], {
     redisOptions: { ...redisOptions, connectionName: `wetty-${role}` },
+    enableAutoPipelining: enableAutoPipelining ?? false,
     // Command connections fail fast while no node answers; the others queue until the cluster is back.
     enableOfflineQueue: enableOfflineQueue ?? true,
     // A failover moves slots: follow MOVED at once and retry commands that hit a node going down.

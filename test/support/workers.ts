@@ -9,7 +9,7 @@ import { startWorkers } from '../../workers/start-workers.ts';
 /** The real BullMQ workers in this process, on the same config (and so the same queues) as an api under test. */
 export async function startTestWorkers(config: Config, options: { log?: Logger; storage?: FileStorage } = {}) {
   const deps = await openWorkerDeps(config, options.log ?? createLogger(config, 'workers-test'), { processMetrics: false, storage: options.storage });
-  const running = startWorkers(deps, processors, deps.redis);
+  const running = startWorkers(deps, processors, deps.queueRedis);
   const relay = startOutboxRelay(deps);
   return {
     deps,
