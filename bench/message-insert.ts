@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { dropDatabase, ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb, type Db } from '../shared/db/knex.ts';
 import { migrateLatest, migrationConfig } from '../shared/db/migrations.ts';
-import { insertMessages, type NewMessage } from '../shared/db/repositories/messages.repository.ts';
+import type { NewMessage } from '../shared/db/repositories/messages.repository.ts';
 import { summarize } from './lib/stats.ts';
 
 /**
@@ -11,7 +11,8 @@ import { summarize } from './lib/stats.ts';
  * side by side on two databases of its own (dropped at the end): one migrated to just before
  * `20261130130000_partition_messages_by_chat.ts` (plain `messages`, its statement as it was: one
  * INSERT … ON CONFLICT (sender_uid, client_generated_id) DO NOTHING), one to the latest (partitioned,
- * `insertMessages`: the messages and their client ids in one statement). Both are seeded alike, then
+ * the messages and their client ids in one statement, as the send path wrote them when the tables
+ * were partitioned). Both are seeded alike, then
  * `--rounds` transactions of `--batch` rows go to each, interleaved and alternating which goes
  * first, so load from elsewhere falls on both alike. A third column inserts into the partitioned
  * table without the client ids, to show what each part costs.
@@ -84,6 +85,18 @@ const messagesOnly = (trx: Db, rows: ReturnType<typeof nextBatch>) =>
   trx('messages')
     .insert(rows.map((r) => ({ ...r, mentions: trx.raw('?::char(32)[]', [r.mentions]) })))
     .returning('*');
+/** The messages, then their (sender, client_generated_id) pairs, in one statement. */
+const messagesAndClientIds = (trx: Db, rows: ReturnType<typeof nextBatch>) =>
+  trx.raw(
+    `with m as (?), k as (
+       insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
+       select sender_uid, client_generated_id, chat_id, id from m
+       on conflict (sender_uid, client_generated_id) do nothing
+       returning 1
+     )
+     select count(*) from k`,
+    [messagesOnly(trx, rows)],
+  );
 
 const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wetty');
 const id = randomBytes(3).toString('hex');
@@ -100,7 +113,7 @@ try {
   await seed(partitioned, true);
   const runs: [string, Db, (trx: Db, rows: ReturnType<typeof nextBatch>) => Promise<unknown>][] = [
     ['plain messages (before)', plain, asBefore],
-    ['partitioned, messages + client ids (after)', partitioned, insertMessages],
+    ['partitioned, messages + client ids (after)', partitioned, messagesAndClientIds],
     ['partitioned, messages only', partitioned, messagesOnly],
   ];
   const times = new Map<string, number[]>(runs.map(([name]) => [name, []]));

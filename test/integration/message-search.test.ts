@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
-import { insertMessages, reserveSeqs } from '../../shared/db/repositories/messages.repository.ts';
+import { storeMessages } from '../../shared/db/repositories/messages.repository.ts';
 import { CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../shared/search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../shared/search/unspaced-text.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
@@ -155,9 +155,8 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
     /** Messages through the repositories, as the send pipeline stores them: `count` per chat, every 50th also holding `rare`. */
     const store = async (chatId: string, senders: TestUser[], count: number, tag: string) => {
       await api.deps.db.transaction(async (trx) => {
-        const first = (await reserveSeqs(trx, new Map([[chatId, count]]))).get(chatId) as number;
-        await insertMessages(trx, Array.from({ length: count }, (_, i) => ({
-          chat_id: chatId, seq: first + i, sender_uid: (senders[i % senders.length] as TestUser).uid,
+        await storeMessages(trx, Array.from({ length: count }, (_, i) => ({
+          chat_id: chatId, sender_uid: (senders[i % senders.length] as TestUser).uid,
           message: `${common} ${tag} ${i}${i % 50 === 7 ? ` ${rare}` : ''}`, message_type: 'text' as const, format: 'plain' as const,
           client_generated_id: `bulk-${tag}-${i}-${randomBytes(3).toString('hex')}`, reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
         })));

@@ -1,12 +1,5 @@
 import type { Knex } from 'knex';
-import {
-  findByClientIds,
-  insertMessages,
-  markSendersRead,
-  reserveSeqs,
-  type MessageRow,
-  type NewMessage,
-} from '../../shared/db/repositories/messages.repository.ts';
+import { findByClientIds, storeMessages, type MessageRow, type NewMessage } from '../../shared/db/repositories/messages.repository.ts';
 import { insertNotifications, type NotificationRow } from '../../shared/db/repositories/notifications.repository.ts';
 import { asStored } from '../../shared/validation/text.ts';
 import type { Effect } from '../../shared/contracts/effects.ts';
@@ -77,29 +70,10 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
     }
   }
 
-  const counts = new Map<string, number>();
-  for (const i of fresh) {
-    const chatId = (messages[i] as NewMessage).chat_id;
-    counts.set(chatId, (counts.get(chatId) ?? 0) + 1);
-  }
-  const nextSeq = counts.size > 0 ? await reserveSeqs(trx, counts) : new Map<string, number>();
-  const rows = fresh.map((i) => {
-    const message = messages[i] as NewMessage;
-    const seq = nextSeq.get(message.chat_id) as number;
-    nextSeq.set(message.chat_id, seq + 1);
-    return { ...message, seq };
-  });
-  const { inserted, claimed } = await insertMessages(trx, rows);
-  if (claimed !== rows.length) throw new LostRace();
+  const { inserted, claimed } = await storeMessages(trx, fresh.map((i) => messages[i] as NewMessage));
+  if (claimed !== fresh.length) throw new LostRace();
   const insertedByKey = new Map(inserted.map((row) => [keyOf(row), row]));
 
-  const newestOwn = new Map<string, { chat_id: string; uid: string; seq: number }>();
-  for (const row of inserted) {
-    const key = `${row.chat_id}:${row.sender_uid}`;
-    const seq = Number(row.seq);
-    if ((newestOwn.get(key)?.seq ?? 0) < seq) newestOwn.set(key, { chat_id: row.chat_id, uid: row.sender_uid, seq });
-  }
-  await markSendersRead(trx, [...newestOwn.values()]);
   const notifications = await insertNotifications(trx, [
     ...inserted.flatMap((row) =>
       row.mentions.map((uid) => ({ uid, type: 'mention', data: { chat_id: row.chat_id, msg_id: row.id, seq: Number(row.seq), by_uid: row.sender_uid } })),

@@ -84,55 +84,52 @@ export async function findByClientIds(db: Db, keys: readonly { sender_uid: strin
 }
 
 /**
- * Reserves `count` consecutive seqs in each chat and answers the first of each range. Chats are
- * locked in id order, so concurrent batches touching the same chats cannot deadlock.
+ * Stores new messages as the send path does, in one statement: each takes the next seq of its chat
+ * (no gaps, in the order given), its (sender, client_generated_id) pair is claimed, and each sender's
+ * read pointer moves to their own newest message (what you sent, you have read). Answers the rows as
+ * stored and how many pairs were still free: fewer claimed than stored means another transaction
+ * stored one of them first, and this one must roll back. Several chats are locked first, in id order,
+ * so concurrent batches touching the same chats cannot deadlock; one chat is locked by the update.
  */
-export async function reserveSeqs(trx: Db, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
-  const ids = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  // The update below locks one chat by itself; several are locked first, in order.
-  if (ids.length > 1) await trx.raw('select id from chats where id = any(?::bigint[]) order by id for update', [ids]);
-  const { rows } = await trx.raw<{ rows: { id: string; last_seq: string; n: number }[] }>(
-    `update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
-     from unnest(?::bigint[], ?::int[]) as v(id, n)
-     where c.id = v.id returning c.id, c.last_seq, v.n`,
-    [ids, ids.map((id) => counts.get(id) as number)],
-  );
-  return new Map(rows.map((r) => [r.id, Number(r.last_seq) - r.n + 1]));
-}
-
-/**
- * Inserts rows that already carry their seq and claims their (sender, client_generated_id) pairs;
- * answers the rows as stored (ids, times) and how many pairs were still free. Fewer claimed than
- * inserted means another transaction stored one of them first: roll this one back.
- */
-export async function insertMessages(trx: Db, rows: readonly (NewMessage & { seq: number })[]): Promise<{ inserted: MessageRow[]; claimed: number }> {
-  if (rows.length === 0) return { inserted: [], claimed: 0 };
+export async function storeMessages(trx: Db, messages: readonly NewMessage[]): Promise<{ inserted: MessageRow[]; claimed: number }> {
+  if (messages.length === 0) return { inserted: [], claimed: 0 };
+  const counts = new Map<string, number>();
+  const offsets = messages.map((m) => {
+    const offset = counts.get(m.chat_id) ?? 0;
+    counts.set(m.chat_id, offset + 1);
+    return offset;
+  });
+  const chatIds = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  if (chatIds.length > 1) await trx.raw('select id from chats where id = any(?::bigint[]) order by id for update', [chatIds]);
   const insert = trx('messages')
-    .insert(rows.map((r) => ({ ...r, file: r.file === null ? null : JSON.stringify(r.file), mentions: trx.raw('?::char(32)[]', [r.mentions]) })))
+    .insert(
+      messages.map((m, i) => ({
+        ...m,
+        seq: trx.raw('(select first_seq from seqs where id = ?::bigint) + ?::bigint', [m.chat_id, offsets[i] as number]),
+        file: m.file === null ? null : JSON.stringify(m.file),
+        mentions: trx.raw('?::char(32)[]', [m.mentions]),
+      })),
+    )
     .returning('*');
-  // One statement, one round trip: the messages, then their pairs.
   const { rows: stored } = await trx.raw<{ rows: (MessageRow & { claimed: number })[] }>(
-    `with m as (?), k as (
+    `with seqs as (
+       update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
+       from unnest(?::bigint[], ?::int[]) as v(id, n)
+       where c.id = v.id returning c.id, c.last_seq - v.n + 1 as first_seq
+     ), m as (?), k as (
        insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
        select sender_uid, client_generated_id, chat_id, id from m
        on conflict (sender_uid, client_generated_id) do nothing
        returning 1
+     ), read as (
+       update chat_members cm set last_read_seq = greatest(cm.last_read_seq, own.seq)
+       from (select chat_id, sender_uid, max(seq) as seq from m group by chat_id, sender_uid) as own
+       where cm.chat_id = own.chat_id and cm.uid = own.sender_uid
      )
-     select m.*, (select count(*) from k)::int as claimed from m`,
-    [insert],
+     select m.*, (select count(*) from k)::int as claimed from m order by m.chat_id, m.seq`,
+    [chatIds, chatIds.map((id) => counts.get(id) as number), insert],
   );
   return { inserted: stored.map(({ claimed: _, ...row }) => row), claimed: stored[0]?.claimed ?? 0 };
-}
-
-/** Moves each sender's read pointer to their own newest message: what you sent, you have read. */
-export async function markSendersRead(trx: Db, reads: readonly { chat_id: string; uid: string; seq: number }[]): Promise<void> {
-  if (reads.length === 0) return;
-  await trx.raw(
-    `update chat_members m set last_read_seq = greatest(m.last_read_seq, v.seq)
-     from unnest(?::bigint[], ?::char(32)[], ?::bigint[]) as v(chat_id, uid, seq)
-     where m.chat_id = v.chat_id and m.uid = v.uid`,
-    [reads.map((r) => r.chat_id), reads.map((r) => r.uid), reads.map((r) => r.seq)],
-  );
 }
 
 /**
