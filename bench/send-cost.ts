@@ -12,9 +12,8 @@ import { roundTripCounters, type RoundTripCounters } from './lib/round-trips.ts'
  * divides each role's CPU seconds by the sends answered. Reports the rate reached too, which does
  * depend on what else runs. PostgreSQL and Redis CPU are left out: on a shared machine their
  * processes serve others as well. What no other load disturbs is counted too: each role's socket
- * system calls per send (one or more per round trip), the bench database's transactions per send and
- * (where pg_stat_statements is loaded) its statements, and Redis commands per send (the whole
- * server's, so run it while nothing else uses that Redis).
+ * system calls per send (one or more per round trip), the bench database's transactions per send,
+ * and Redis commands per send (the whole server's, so run it while nothing else uses that Redis).
  *
  *   npm run bench:send-cost -- --sends 20000 --concurrency 128
  */
@@ -91,7 +90,6 @@ try {
     syscalls_per_send: syscallsPerSend,
     round_trips_per_send: countersAtStart && {
       postgres_transactions: perSendOf(countersAfter.transactions - countersAtStart.transactions),
-      postgres_statements: countersAfter.statements === null || countersAtStart.statements === null ? 'pg_stat_statements not loaded' : perSendOf(countersAfter.statements - countersAtStart.statements),
       redis_commands: perSendOf(countersAfter.redisCommands - countersAtStart.redisCommands),
     },
   };

@@ -4,8 +4,6 @@ import pg from 'pg';
 export interface RoundTripCounters {
   /** Transactions committed or rolled back in the database so far. */
   transactions: number;
-  /** Statements run in the database so far, or null where pg_stat_statements is not loaded. */
-  statements: number | null;
   /** Commands the Redis server has processed so far (all of its clients'). */
   redisCommands: number;
 }
@@ -18,23 +16,17 @@ export async function roundTripCounters(databaseUrl: string, redisUrl: string): 
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  // Statements are counted where the server loads pg_stat_statements; its view is then made readable here.
-  const preloaded = await db.query(`select 1 from pg_settings where name = 'shared_preload_libraries' and setting like '%pg_stat_statements%'`);
-  const hasStatements = preloaded.rowCount === 1;
-  if (hasStatements) await db.query('create extension if not exists pg_stat_statements');
   const databaseName = new URL(databaseUrl).pathname.slice(1);
   return {
     read: async () => {
       // The statistics views show a snapshot per transaction: start from a fresh one.
       await db.query('select pg_stat_clear_snapshot()');
-      const [stats, statements, info] = await Promise.all([
+      const [stats, info] = await Promise.all([
         db.query<{ n: string }>('select xact_commit + xact_rollback as n from pg_stat_database where datname = $1', [databaseName]),
-        hasStatements ? db.query<{ n: string }>('select coalesce(sum(calls), 0) as n from pg_stat_statements where dbid = (select oid from pg_database where datname = $1)', [databaseName]) : null,
         redis.info('stats'),
       ]);
       return {
         transactions: Number(stats.rows[0]?.n ?? 0),
-        statements: statements ? Number(statements.rows[0]?.n ?? 0) : null,
         redisCommands: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0),
       };
     },
