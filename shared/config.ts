@@ -78,6 +78,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/wetty'),
   DATABASE_POOL_MAX: positiveInt.default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** ioredis auto-pipelining on the connections that allow it (shared/redis/connections.ts). */
+  REDIS_AUTO_PIPELINING: flag.default(true),
   REDIS_PREFIX: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'lowercase letters, digits, _ or -').default('wetty'),
   // Seed nodes of a Redis Cluster (`host:port,host:port`); set, every Redis use goes through the cluster.
   REDIS_CLUSTER_NODES: z
@@ -254,6 +256,7 @@ export function loadConfig(env: Env = process.env) {
     redis: {
       url: e.REDIS_URL,
       prefix: e.REDIS_PREFIX,
+      autoPipelining: e.REDIS_AUTO_PIPELINING,
       clusterNodes: e.REDIS_CLUSTER_NODES ? parseNodes(e.REDIS_CLUSTER_NODES) : null,
       messagePartitions: e.MESSAGE_QUEUE_PARTITIONS,
     },

@@ -20,7 +20,7 @@ import type { Logger } from '../logger.ts';
  */
 export type RedisRole = 'command' | 'producer' | 'worker' | 'state' | 'subscriber';
 
-export type RedisTarget = Pick<Config['redis'], 'url' | 'clusterNodes'>;
+export type RedisTarget = Pick<Config['redis'], 'url' | 'clusterNodes'> & { autoPipelining?: boolean };
 
 const optionsByRole: Record<RedisRole, RedisOptions> = {
   command: { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true },
@@ -31,13 +31,16 @@ const optionsByRole: Record<RedisRole, RedisOptions> = {
 };
 
 export function createRedis(target: RedisTarget, role: RedisRole, log: Logger): Redis {
-  const redis = target.clusterNodes ? createCluster(target.clusterNodes, role) : new Redis(target.url, { ...optionsByRole[role], connectionName: `wetty-${role}`, lazyConnect: false });
+  const options = { ...optionsByRole[role] };
+  // REDIS_AUTO_PIPELINING=false turns it off everywhere (on unless said).
+  if (target.autoPipelining === false) options.enableAutoPipelining = false;
+  const redis = target.clusterNodes ? createCluster(target.clusterNodes, role, options) : new Redis(target.url, { ...options, connectionName: `wetty-${role}`, lazyConnect: false });
   redis.on('error', (err: Error) => log.warn({ err: err.message, redisRole: role }, 'redis connection error'));
   return redis;
 }
 
-function createCluster(nodes: readonly { host: string; port: number }[], role: RedisRole): Redis {
-  const { enableOfflineQueue, enableAutoPipelining, ...redisOptions } = optionsByRole[role];
+function createCluster(nodes: readonly { host: string; port: number }[], role: RedisRole, options: RedisOptions): Redis {
+  const { enableOfflineQueue, enableAutoPipelining, ...redisOptions } = options;
   const cluster = new Cluster([...nodes], {
     redisOptions: { ...redisOptions, connectionName: `wetty-${role}` },
     enableAutoPipelining: enableAutoPipelining ?? false,
