@@ -77,11 +77,8 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   ]);
   if (chats.length === 0) return [];
   const like = (s: SubstringMatch) => `m.message ${s.ignoreCase ? 'ilike' : 'like'} ? escape '\\'`;
-  // The messages the caller may read, narrowed by every condition but the words (and SEARCHABLE).
-  const scope: Clause[] = [
-    clause('m.chat_id = any(?::bigint[])', chats.map((c) => c.chat_id)),
-    clause('m.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)', search.viewerUid),
-  ];
+  // The messages the caller may read, narrowed by every condition but the chats, the words (and SEARCHABLE).
+  const scope: Clause[] = [clause('m.sender_uid not in (select blocked_uid from blocks where blocker_uid = ?)', search.viewerUid)];
   if (search.fromUid !== undefined) scope.push(clause('m.sender_uid = ?', search.fromUid));
   if (search.beforeId !== undefined) scope.push(clause('m.id < ?', search.beforeId));
   const timeOrder = search.order === 'time' || search.wordsMatch === null;
@@ -90,35 +87,51 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   for (const s of search.substrings) scope.push(clause(like(s), s.pattern));
   for (const s of search.excludedSubstrings) scope.push(clause(`not (${like(s)})`, s.pattern));
   const exclude = search.wordsExclude === null ? [] : [clause('not (m.search_words @@ ?::tsquery)', search.wordsExclude)];
+  const inChats = (ids: readonly string[]) => clause('m.chat_id = any(?::bigint[])', [...ids]);
+  // The newest `limit` rows of `branch` over each partition of messages, over the caller's chats in
+  // it: PostgreSQL plans each branch for its one partition, sizes the chats' rows in it right (given
+  // every chat at once, each partition is planned as if it held them all: sixteen times too many
+  // rows), and picks per branch between walking it by id and collecting its matches.
+  const perPartition = (limit: number, branch: (chatsIn: Clause) => Clause): Clause => {
+    const branches = [...groupByPartition(chats).values()].map((ids) => branch(inChats(ids)));
+    return {
+      sql: `(${branches.map((b) => `(${b.sql} order by m.id desc limit ?)`).join(' union all ')}) m`,
+      bindings: branches.flatMap((b) => [...b.bindings, limit]),
+    };
+  };
   // Rows come with `search_words` too (a page of them: cheap); the message object is built field by field.
 
   if (search.wordsMatch === null) {
-    const where = and([clause(SEARCHABLE), ...scope, ...exclude]);
-    const { rows } = await db.raw<{ rows: MessageRow[] }>(`select m.* from messages m where ${where.sql} order by m.id desc limit ?`, [...where.bindings, search.limit]);
+    const from = perPartition(search.limit, (chatsIn) => {
+      const where = and([clause(SEARCHABLE), chatsIn, ...scope, ...exclude]);
+      return { sql: `select m.* from messages m where ${where.sql}`, bindings: where.bindings };
+    });
+    const { rows } = await db.raw<{ rows: MessageRow[] }>(`select m.* from ${from.sql} order by m.id desc limit ?`, [...from.bindings, search.limit]);
     return rows.map((row) => ({ ...row, rank: 0 }));
   }
   const match = clause('m.search_words @@ ?::tsquery', search.wordsMatch);
   const chatMessages = chats.reduce((sum, c) => sum + Number(c.last_seq), 0);
+  const pageSize = timeOrder ? search.limit : RANKED_MATCHES_MAX;
   const path = search.path ?? (chatMessages <= CHATS_PATH_ALWAYS_MAX ? 'chats' : chooseSearchPath({ chatMessages, wordMatches: estimated ?? (await estimateWordMatches(db, search.wordsMatch)) }));
   // `offset 0` keeps PostgreSQL from merging the inner query into the outer one: the inner one is
   // what the chosen index serves.
   const matches = (() => {
     if (path === 'chats') {
-      const inner = and([clause(SEARCHABLE), ...scope]);
-      const outer = and([match, ...exclude]);
-      return { sql: `(select m.* from messages m where ${inner.sql} offset 0) m where ${outer.sql}`, bindings: [...inner.bindings, ...outer.bindings] };
+      return perPartition(pageSize, (chatsIn) => {
+        const inner = and([clause(SEARCHABLE), chatsIn, ...scope]);
+        const outer = and([match, ...exclude]);
+        return { sql: `select m.* from (select m.* from messages m where ${inner.sql} offset 0) m where ${outer.sql}`, bindings: [...inner.bindings, ...outer.bindings] };
+      });
     }
     if (path === 'words') {
       const inner = and([clause(SEARCHABLE), match]);
-      const outer = and([...scope, ...exclude]);
+      const outer = and([inChats(chats.map((c) => c.chat_id)), ...scope, ...exclude]);
       return { sql: `(select m.* from messages m where ${inner.sql} offset 0) m where ${outer.sql}`, bindings: [...inner.bindings, ...outer.bindings] };
     }
-    const where = and([clause(SEARCHABLE), ...scope, match, ...exclude]);
-    // Rank order needs all the newest RANKED_MATCHES_MAX matches: a walk of the newest messages by id
-    // (which PostgreSQL picks over partitions, one walk each) would read them all for a word that is
-    // not very common. Time order keeps PostgreSQL's choice: a few newest matches come early.
-    if (!timeOrder) return { sql: `(select m.* from messages m where ${where.sql} offset 0) m`, bindings: where.bindings };
-    return { sql: `messages m where ${where.sql}`, bindings: where.bindings };
+    return perPartition(pageSize, (chatsIn) => {
+      const where = and([clause(SEARCHABLE), chatsIn, ...scope, match, ...exclude]);
+      return { sql: `select m.* from messages m where ${where.sql}`, bindings: where.bindings };
+    });
   })();
 
   if (timeOrder) {
@@ -136,13 +149,33 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   return rows;
 }
 
-/** The chats the caller searches (all theirs, or the one asked for when theirs) with their message counts. */
-async function searchableChats(db: Db, uid: string, chatId: string | undefined): Promise<{ chat_id: string; last_seq: string }[]> {
-  const { rows } = await db.raw<{ rows: { chat_id: string; last_seq: string }[] }>(
-    `select cm.chat_id, c.last_seq from chat_members cm join chats c on c.id = cm.chat_id where cm.uid = ?${chatId === undefined ? '' : ' and cm.chat_id = ?'}`,
+/**
+ * The chats the caller searches (all theirs, or the one asked for when theirs) with their message
+ * counts and the hash partition of messages that holds each (null when messages is not hash-partitioned).
+ */
+async function searchableChats(db: Db, uid: string, chatId: string | undefined): Promise<SearchableChat[]> {
+  const { rows } = await db.raw<{ rows: SearchableChat[] }>(
+    `select cm.chat_id, c.last_seq,
+            (select r from generate_series(0, p.n - 1) r where satisfies_hash_partition('messages'::regclass, p.n, r, cm.chat_id)) as partition
+       from (select count(*)::int as n from pg_inherits i join pg_partitioned_table t on t.partrelid = i.inhparent and t.partstrat = 'h'
+              where i.inhparent = 'messages'::regclass) p,
+            chat_members cm join chats c on c.id = cm.chat_id
+      where cm.uid = ?${chatId === undefined ? '' : ' and cm.chat_id = ?'}`,
     chatId === undefined ? [uid] : [uid, chatId],
   );
   return rows;
+}
+
+interface SearchableChat {
+  chat_id: string;
+  last_seq: string;
+  partition: number | null;
+}
+
+function groupByPartition(chats: readonly SearchableChat[]): Map<number | null, string[]> {
+  const groups = new Map<number | null, string[]>();
+  for (const c of chats) groups.set(c.partition, [...(groups.get(c.partition) ?? []), c.chat_id]);
+  return groups;
 }
 
 /** How many searchable messages hold the words, as PostgreSQL estimates it from the word index's statistics (no rows read). */
