@@ -111,8 +111,8 @@ try {
     return { ms, hits: body.results?.length ?? 0 };
   };
   for (const q of queries.slice(0, 20)) await timeQuery(q); // warm-up: connections, JIT, the first index pages
-  const timings: { kind: string; ms: number; hits: number; q: string; chat: boolean }[] = [];
-  for (const q of queries) timings.push({ kind: q.kind, q: q.q, chat: q.chatId !== undefined, ...(await timeQuery(q)) });
+  const timings: { kind: string; ms: number; hits: number; q: string; chat: boolean; rank: boolean }[] = [];
+  for (const q of queries) timings.push({ kind: q.kind, q: q.q, chat: q.chatId !== undefined, rank: q.order === 'rank', ...(await timeQuery(q)) });
 
   const overall = summarize(timings.map((t) => t.ms));
   log(`\n${queries.length} queries over HTTP, one at a time (20 warm-up queries first, not counted):`);
@@ -129,7 +129,7 @@ try {
 
   await mkdir('bench/results', { recursive: true });
   const out = `bench/results/search-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), args, ...setup, queries: { all: overall, by_kind: byKind }, slowest }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), args, ...setup, queries: { all: overall, by_kind: byKind }, slowest, timings }, null, 2));
   log(`\nwrote ${out}`);
 } finally {
   await closeApi?.();
