@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { chooseSearchPath, CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../search/search-path.ts';
+import { chooseSearchPath, type SearchPath } from '../../search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../search/unspaced-text.ts';
 import type { Db } from '../knex.ts';
 import type { MessageRow } from './messages.repository.ts';
@@ -69,12 +69,7 @@ const and = (clauses: readonly Clause[]): Clause => ({ sql: clauses.map((c) => c
  * Word searches take the path of shared/search/search-path.ts; all paths apply the same conditions.
  */
 export async function searchMessages(db: Db, search: MessageSearch): Promise<SearchRow[]> {
-  // Over all the caller's chats, the words' estimate is asked for beside the chats (two connections, one wait).
-  const wordsMatch = search.wordsMatch;
-  const [chats, estimated] = await Promise.all([
-    searchableChats(db, search.viewerUid, search.chatId),
-    wordsMatch !== null && search.path === undefined && search.chatId === undefined ? estimateWordMatches(db, wordsMatch) : undefined,
-  ]);
+  const chats = await searchableChats(db, search.viewerUid, search.chatId);
   if (chats.length === 0) return [];
   const like = (s: SubstringMatch) => `m.message ${s.ignoreCase ? 'ilike' : 'like'} ? escape '\\'`;
   // The messages the caller may read, narrowed by every condition but the chats, the words (and SEARCHABLE).
@@ -112,7 +107,7 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   const match = clause('m.search_words @@ ?::tsquery', search.wordsMatch);
   const chatMessages = chats.reduce((sum, c) => sum + Number(c.last_seq), 0);
   const pageSize = timeOrder ? search.limit : RANKED_MATCHES_MAX;
-  const path = search.path ?? (chatMessages <= CHATS_PATH_ALWAYS_MAX ? 'chats' : chooseSearchPath({ chatMessages, wordMatches: estimated ?? (await estimateWordMatches(db, search.wordsMatch)) }));
+  const path = search.path ?? chooseSearchPath({ chatMessages });
   // `offset 0` keeps PostgreSQL from merging the inner query into the outer one: the inner one is
   // what the chosen index serves.
   const matches = (() => {
@@ -176,13 +171,4 @@ function groupByPartition(chats: readonly SearchableChat[]): Map<number | null, 
   const groups = new Map<number | null, string[]>();
   for (const c of chats) groups.set(c.partition, [...(groups.get(c.partition) ?? []), c.chat_id]);
   return groups;
-}
-
-/** How many searchable messages hold the words, as PostgreSQL estimates it from the word index's statistics (no rows read). */
-export async function estimateWordMatches(db: Db, wordsMatch: string): Promise<number> {
-  const { rows } = await db.raw<{ rows: { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[] }>(
-    `explain (format json) select from messages m where ${SEARCHABLE} and m.search_words @@ ?::tsquery`,
-    [wordsMatch],
-  );
-  return rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
 }
