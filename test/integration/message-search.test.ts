@@ -153,11 +153,11 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
     let editedId: string;
 
     /** Messages through the repositories, as the send pipeline stores them: `count` per chat, every 50th also holding `rare`. */
-    const store = async (chatId: string, senders: TestUser[], count: number, tag: string) => {
+    const store = async (chatId: string, senders: TestUser[], count: number, tag: string, words = common) => {
       await api.deps.db.transaction(async (trx) => {
         await storeMessages(trx, Array.from({ length: count }, (_, i) => ({
           chat_id: chatId, sender_uid: (senders[i % senders.length] as TestUser).uid,
-          message: `${common} ${tag} ${i}${i % 50 === 7 ? ` ${rare}` : ''}`, message_type: 'text' as const, format: 'plain' as const,
+          message: `${words} ${tag} ${i}${i % 50 === 7 ? ` ${rare}` : ''}`, message_type: 'text' as const, format: 'plain' as const,
           client_generated_id: `bulk-${tag}-${i}-${randomBytes(3).toString('hex')}`, reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
         })));
       });
@@ -228,6 +228,40 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
       }
       const firstPage = await search(caller, { q: common, order: 'rank', limit: 50 });
       expect((firstPage.body.results as Result[]).map((r) => r.message.chat_id).every((id) => id === group || id === dm)).to.equal(true);
+    });
+
+    it('over chats held in several partitions, pages through their matches newest first as one query would, on every path', async () => {
+      const groups: string[] = [];
+      for (let i = 0; i < 12; i += 1) groups.push((await createGroup(api.http, friend, [caller])).chat_id);
+      const tag = word();
+      for (const g of groups) await store(g, [friend, caller], 7, 'many', tag);
+      const { rows } = await api.deps.db.raw<{ rows: { n: string }[] }>('select count(distinct tableoid) as n from messages where chat_id = any(?::bigint[])', [groups]);
+      expect(Number(rows[0]?.n), 'partitions holding the chats').to.be.greaterThan(1);
+      const expected = await readable(tag, undefined, groups);
+      expect(expected).to.have.length(12 * 7);
+      for (const path of ['chats', 'words', 'both', undefined] as const) {
+        const seen: string[] = [];
+        let after: { id: string; rank: number } | undefined;
+        for (let page = await byPath(path, { wordsMatch: `'${tag}':*`, limit: 10 }); page.length > 0; page = await byPath(path, { wordsMatch: `'${tag}':*`, limit: 10, after })) {
+          seen.push(...page.map((r) => r.id));
+          after = { id: (page[page.length - 1] as { id: string }).id, rank: 0 };
+        }
+        expect(seen, String(path)).to.deep.equal(expected);
+        const ranked = await byPath(path, { wordsMatch: `'${tag}':*`, order: 'rank' });
+        expect(new Set(ranked.map((r) => r.id)), `${String(path)} rank`).to.deep.equal(new Set(expected));
+      }
+      // A substring term alone (no words): the same merge, by the substring indexes.
+      const han = Array.from(randomBytes(4), (b) => String.fromCodePoint(0x4e00 + b * 64 + (b % 7))).join('');
+      for (const g of groups) await store(g, [friend], 2, '北京', han);
+      const withHan = await readable(han, undefined, groups);
+      expect(withHan).to.have.length(12 * 2);
+      const seen: string[] = [];
+      let after: { id: string; rank: number } | undefined;
+      for (let page = await byPath(undefined, { substrings: [{ pattern: `%${han}%`, ignoreCase: false }], limit: 5 }); page.length > 0; page = await byPath(undefined, { substrings: [{ pattern: `%${han}%`, ignoreCase: false }], limit: 5, after })) {
+        seen.push(...page.map((r) => r.id));
+        after = { id: (page[page.length - 1] as { id: string }).id, rank: 0 };
+      }
+      expect(seen).to.deep.equal(withHan);
     });
   });
 
