@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { chooseSearchPath, type SearchPath } from '../../search/search-path.ts';
+import { chooseSearchPath, CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../search/unspaced-text.ts';
 import type { Db } from '../knex.ts';
 import type { MessageRow } from './messages.repository.ts';
@@ -107,7 +107,8 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
   const match = clause('m.search_words @@ ?::tsquery', search.wordsMatch);
   const chatMessages = chats.reduce((sum, c) => sum + Number(c.last_seq), 0);
   const pageSize = timeOrder ? search.limit : RANKED_MATCHES_MAX;
-  const path = search.path ?? chooseSearchPath({ chatMessages });
+  const path =
+    search.path ?? (chatMessages <= CHATS_PATH_ALWAYS_MAX ? 'chats' : chooseSearchPath({ chatMessages, wordMatches: await estimateWordMatches(db, search.wordsMatch, chats[0]) }));
   // `offset 0` keeps PostgreSQL from merging the inner query into the outer one: the inner one is
   // what the chosen index serves.
   const matches = (() => {
@@ -151,8 +152,10 @@ export async function searchMessages(db: Db, search: MessageSearch): Promise<Sea
 async function searchableChats(db: Db, uid: string, chatId: string | undefined): Promise<SearchableChat[]> {
   const { rows } = await db.raw<{ rows: SearchableChat[] }>(
     `select cm.chat_id, c.last_seq,
-            (select r from generate_series(0, p.n - 1) r where satisfies_hash_partition('messages'::regclass, p.n, r, cm.chat_id)) as partition
-       from (select count(*)::int as n from pg_inherits i join pg_partitioned_table t on t.partrelid = i.inhparent and t.partstrat = 'h'
+            (select r from generate_series(0, p.n - 1) r where satisfies_hash_partition('messages'::regclass, p.n, r, cm.chat_id)) as partition,
+            p.n as partitions, p.sample
+       from (select count(*)::int as n, min(i.inhrelid::regclass::text) as sample
+               from pg_inherits i join pg_partitioned_table t on t.partrelid = i.inhparent and t.partstrat = 'h'
               where i.inhparent = 'messages'::regclass) p,
             chat_members cm join chats c on c.id = cm.chat_id
       where cm.uid = ?${chatId === undefined ? '' : ' and cm.chat_id = ?'}`,
@@ -165,10 +168,29 @@ interface SearchableChat {
   chat_id: string;
   last_seq: string;
   partition: number | null;
+  /** How many hash partitions messages has (0: not hash-partitioned), and the name of one of them. */
+  partitions: number;
+  sample: string | null;
 }
 
 function groupByPartition(chats: readonly SearchableChat[]): Map<number | null, string[]> {
   const groups = new Map<number | null, string[]>();
   for (const c of chats) groups.set(c.partition, [...(groups.get(c.partition) ?? []), c.chat_id]);
   return groups;
+}
+
+/**
+ * How many searchable messages hold the words, as PostgreSQL estimates it from the word index's
+ * statistics (no rows read): of one partition of messages times their number (hash partitions are
+ * alike in size), as planning every partition costs as much again as the search's own plan.
+ */
+async function estimateWordMatches(db: Db, wordsMatch: string, layout: Pick<SearchableChat, 'partitions' | 'sample'> | undefined): Promise<number> {
+  // `sample` is a table name as PostgreSQL quotes it (regclass text), from the catalog.
+  const table = layout?.sample ?? 'messages';
+  const { rows } = await db.raw<{ rows: { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[] }>(
+    `explain (format json) select from ${table} m where ${SEARCHABLE} and m.search_words @@ ?::tsquery`,
+    [wordsMatch],
+  );
+  const planRows = rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'];
+  return planRows === undefined ? Number.POSITIVE_INFINITY : planRows * Math.max(1, layout?.sample ? layout.partitions : 1);
 }
