@@ -51,10 +51,8 @@ export const sendBatchProcessor = defineProcessor(sendBatchJob, async (data, dep
 async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend | { retry: unknown }> {
   const { ref: _ref, ...request } = send;
   let outcome: SendOutcome;
-  let replaced = false;
   try {
     const moderated = await moderateSend(deps, request);
-    replaced = moderated.message !== request.message;
     outcome = await deps.sendBatcher.submit(moderated);
   } catch (error) {
     outcome = { kind: 'failed', error };
@@ -62,7 +60,7 @@ async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend |
   switch (outcome.kind) {
     case 'created':
     case 'existing':
-      return { kind: 'stored', status: outcome.kind, message: outcome.message, ...(replaced ? { replaced: true as const } : {}) };
+      return { kind: 'stored', status: outcome.kind, message: outcome.message };
     case 'refused':
       return { kind: 'refused', refusal: outcome.refusal };
     case 'conflict':
