@@ -47,7 +47,8 @@ try {
     };
     for (const [name, value] of Object.entries(env)) console.log(`${name}=${value}`);
     code = command === 'up'
-      ? await run(['--import', 'tsx', 'supervisor/main.ts'], { ...env, SUPERVISOR_API_PROCESSES: process.env.SUPERVISOR_API_PROCESSES ?? '2' })
+      // The second api process takes API_PORT + 1 (3001 by default), so the realtime nodes listen elsewhere.
+      ? await run(['--import', 'tsx', 'supervisor/main.ts'], { ...env, SUPERVISOR_API_PROCESSES: process.env.SUPERVISOR_API_PROCESSES ?? '2', WS_PORT: process.env.WS_PORT ?? '3050' })
       : await run(['--import', 'tsx', 'load/main.ts', ...rest.filter((arg) => arg !== '--')], env);
   } finally {
     await postgres.stop();

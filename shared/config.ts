@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WebhookEventType } from './contracts/webhooks.ts';
+import { SEND_BATCH_MAX_SENDS } from './queues/contracts.ts';
 
 /**
  * Every setting of every role, read from the environment once at startup.
@@ -21,7 +22,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: flag.default(false),
   API_JOB_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(3000),
   // An api process enqueues the sends it accepts for one queue partition together, as one job.
-  API_SEND_BATCH_MAX: positiveInt.default(64),
+  // At most what one job may carry: a larger batch would fail the job's contract, each send answered 400.
+  API_SEND_BATCH_MAX: positiveInt.max(SEND_BATCH_MAX_SENDS).default(64),
   API_SEND_BATCH_WAIT_MS: z.coerce.number().min(0).max(100).default(2),
   RECALL_WINDOW_SECONDS: positiveInt.default(120),
   // How long after sending a sender may edit a message; 0 means no limit.

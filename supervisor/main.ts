@@ -1,4 +1,4 @@
-import { internalSecret, loadConfig, operatorCredentials } from '../shared/config.ts';
+import { ConfigError, internalSecret, loadConfig, operatorCredentials } from '../shared/config.ts';
 import { ensureDatabase } from '../shared/db/ensure-database.ts';
 import { createDb } from '../shared/db/knex.ts';
 import { migrateLatest } from '../shared/db/migrations.ts';
@@ -6,6 +6,7 @@ import { announcer, createLogger } from '../shared/logger.ts';
 import { runMain, stopOnSignals } from '../shared/process/lifecycle.ts';
 import { ensureWebApp } from './build-web-app.ts';
 import { ChildProcessRunner, type ChildSpec } from './child-process-runner.ts';
+import { portClashes } from './listen-ports.ts';
 import { waitUntilReady } from './wait-until-ready.ts';
 
 // `npm start`: prepares the database, then runs every role as its own process and keeps them running.
@@ -14,6 +15,8 @@ runMain('supervisor', async () => {
   const config = loadConfig(); // fails here, once, for every bad variable of every role
   operatorCredentials(config); // the api child would refuse to start without them
   internalSecret(config);
+  const clashes = portClashes(config);
+  if (clashes.length > 0) throw new ConfigError(clashes);
   const log = createLogger(config, 'supervisor');
 
   // The web app the api serves is built (when missing or stale) while the database is prepared.

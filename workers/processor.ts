@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { ZodError } from 'zod';
 import { isDataError } from '../shared/db/pg-errors.ts';
-import { JobRefusedError, type JobRefusal } from '../shared/contracts/job-outcomes.ts';
+import { JobRefusedError, UNSTORABLE_INPUT, type JobRefusal } from '../shared/contracts/job-outcomes.ts';
 import type { JobContract, JobData, JobResult, QueueName } from '../shared/queues/contracts.ts';
 import type { WorkerDeps } from './deps.ts';
 
@@ -35,7 +35,7 @@ export function dispatcherFor(queue: QueueName, processors: readonly Processor[]
     try {
       return await processor.handle(data, deps, job, token);
     } catch (err) {
-      if (isDataError(err)) refuseJob(400, 'invalid_input', 'The request holds a value the database cannot store');
+      if (isDataError(err)) refuseJob(UNSTORABLE_INPUT);
       throw err;
     }
   };

@@ -16,6 +16,12 @@ export const JobRefusal = z.object({
 });
 export type JobRefusal = z.infer<typeof JobRefusal>;
 
+/** A client_generated_id its sender already used for other content: retrying can never store it. */
+export const CLIENT_ID_REUSED: JobRefusal = { status: 409, code: 'client_generated_id_reused', message: 'This client_generated_id was used for a different message' };
+
+/** A value PostgreSQL refuses as data (shared/db/pg-errors.ts `isDataError`): it fails the same way every time. */
+export const UNSTORABLE_INPUT: JobRefusal = { status: 400, code: 'invalid_input', message: 'The request holds a value the database cannot store' };
+
 const PREFIX = 'refused:';
 
 /** A refusal: BullMQ does not retry it (it is an UnrecoverableError) and the api answers it as its 4xx. */

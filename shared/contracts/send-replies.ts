@@ -12,9 +12,8 @@ export const SettledSend = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('stored'),
     status: z.enum(['created', 'existing']),
+    /** As stored: with the moderation hook's replacement when it replaced the text sent. */
     message: MessageObject,
-    /** The moderation hook replaced the text sent; the message holds its replacement. */
-    replaced: z.literal(true).optional(),
   }),
   z.object({ kind: z.literal('refused'), refusal: JobRefusal }),
   z.object({ kind: z.literal('failed'), reason: z.string() }),

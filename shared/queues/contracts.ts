@@ -71,6 +71,9 @@ export const sendMessageJob = defineJob(
   z.object({ status: z.enum(['created', 'existing']), message: MessageObject, replaced: z.literal(true).optional() }),
 );
 
+/** The most sends one `send-batch` job carries (API_SEND_BATCH_MAX is held to it). */
+export const SEND_BATCH_MAX_SENDS = 1000;
+
 /**
  * The sends one api process accepted within a few milliseconds for chats of one queue partition, as
  * one job. Each send carries `ref`, the api's handle on the waiting request; the worker answers each
@@ -86,7 +89,7 @@ export const sendBatchJob = defineJob(
     /** A chat of the batch: it names the partition, which every chat of the batch shares. */
     chat_id: id,
     reply_to: z.string().min(1),
-    sends: z.array(SendRequest.extend({ ref: z.number().int().min(0) })).min(1).max(1000),
+    sends: z.array(SendRequest.extend({ ref: z.number().int().min(0) })).min(1).max(SEND_BATCH_MAX_SENDS),
   }),
   z.object({ created: z.number().int(), existing: z.number().int(), refused: z.number().int() }),
 );

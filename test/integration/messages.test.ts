@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { insertMessages, reserveSeqs } from '../../shared/db/repositories/messages.repository.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { befriend, createGroup } from '../support/social.ts';
+import { waitFor } from '../support/system.ts';
 import { signUp, type TestUser } from '../support/users.ts';
 import { startTestWorkers } from '../support/workers.ts';
 
@@ -92,6 +94,33 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect((await api.http.delete(`/group/${group.id}`, { token: a.token })).status).to.equal(204);
       expect(await api.deps.db('messages').where({ chat_id: group.chat_id })).to.have.length(0);
       expect(await clientIds()).to.deep.equal([]);
+    });
+
+    it('a send committing while its group is deleted leaves no client id behind: the sender may use the id again', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const group = await createGroup(api.http, a, [b]);
+      const id = cgid();
+      // A worker's send transaction, stopped after its insert: it holds the chat's row.
+      const trx = await api.deps.db.transaction();
+      const seqs = await reserveSeqs(trx, new Map([[group.chat_id, 1]]));
+      const row = {
+        chat_id: group.chat_id, sender_uid: b.uid, message: 'last words', message_type: 'text' as const, format: 'plain' as const, client_generated_id: id,
+        reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null, seq: seqs.get(group.chat_id) as number,
+      };
+      expect((await insertMessages(trx, [row])).claimed).to.equal(1);
+      const disband = api.http.delete(`/group/${group.id}`, { token: a.token });
+      // The disband waits for the chat's row; the send commits meanwhile.
+      const waiting = async () => (await api.deps.db.raw(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%chats%'`)).rows.length > 0;
+      try {
+        await waitFor(waiting, 5000);
+      } finally {
+        await trx.commit();
+      }
+      expect((await disband).status).to.equal(204);
+      expect(await api.deps.db('messages').where({ chat_id: group.chat_id })).to.have.length(0);
+      expect(await api.deps.db('message_client_ids').where({ sender_uid: b.uid, client_generated_id: id })).to.have.length(0);
+      const elsewhere = await befriend(api.http, a, b);
+      expect((await send(b, elsewhere, { client_generated_id: id, message: 'again' })).status).to.equal(201);
     });
 
     it('sends emotes and markdown; refuses markdown with HTML or unsafe links', async () => {

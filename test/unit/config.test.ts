@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { CONFIG_VARIABLES, ConfigError, DEV_INTERNAL_SECRET, DEV_OPERATOR_PASSWORD, internalSecret, loadConfig, operatorCredentials } from '../../shared/config.ts';
+import { SEND_BATCH_MAX_SENDS } from '../../shared/queues/contracts.ts';
 
 describe('config', () => {
   it('works with no variables at all, on this machine\'s defaults', () => {
@@ -84,6 +85,12 @@ describe('config', () => {
     expect(problems({ NODE_ENV: 'production', INTERNAL_SECRET: 's'.repeat(32) })).to.equal('');
     expect(internalSecret(loadConfig({ NODE_ENV: 'production', INTERNAL_SECRET: 's'.repeat(32) }))).to.equal('s'.repeat(32));
     expect(internalSecret(loadConfig({ NODE_ENV: 'development' }))).to.equal(DEV_INTERNAL_SECRET);
+  });
+
+  it('keeps an api send batch within what one send-batch job may carry', () => {
+    expect(loadConfig({ API_SEND_BATCH_MAX: String(SEND_BATCH_MAX_SENDS) }).api.sendBatch.maxItems).to.equal(SEND_BATCH_MAX_SENDS);
+    // A larger batch would fail the job's contract at enqueue: every send in it answered 400.
+    expect(() => loadConfig({ API_SEND_BATCH_MAX: String(SEND_BATCH_MAX_SENDS + 1) })).to.throw(ConfigError, /API_SEND_BATCH_MAX/);
   });
 
   it('defaults to local file storage and needs keys for S3', () => {

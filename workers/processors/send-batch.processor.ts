@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import { CLIENT_ID_REUSED, UNSTORABLE_INPUT } from '../../shared/contracts/job-outcomes.ts';
 import type { SendReplies, SettledSend } from '../../shared/contracts/send-replies.ts';
 import { isDataError } from '../../shared/db/pg-errors.ts';
 import { errorText } from '../../shared/effects/outbox.ts';
@@ -50,10 +51,8 @@ export const sendBatchProcessor = defineProcessor(sendBatchJob, async (data, dep
 async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend | { retry: unknown }> {
   const { ref: _ref, ...request } = send;
   let outcome: SendOutcome;
-  let replaced = false;
   try {
     const moderated = await moderateSend(deps, request);
-    replaced = moderated.message !== request.message;
     outcome = await deps.sendBatcher.submit(moderated);
   } catch (error) {
     outcome = { kind: 'failed', error };
@@ -61,14 +60,14 @@ async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend |
   switch (outcome.kind) {
     case 'created':
     case 'existing':
-      return { kind: 'stored', status: outcome.kind, message: outcome.message, ...(replaced ? { replaced: true as const } : {}) };
+      return { kind: 'stored', status: outcome.kind, message: outcome.message };
     case 'refused':
       return { kind: 'refused', refusal: outcome.refusal };
     case 'conflict':
-      return { kind: 'refused', refusal: { status: 409, code: 'client_generated_id_reused', message: 'This client_generated_id was used for a different message' } };
+      return { kind: 'refused', refusal: CLIENT_ID_REUSED };
     case 'failed':
       // A value the database cannot store never will be: refused, not retried.
-      if (isDataError(outcome.error)) return { kind: 'refused', refusal: { status: 400, code: 'invalid_input', message: 'The request holds a value the database cannot store' } };
+      if (isDataError(outcome.error)) return { kind: 'refused', refusal: UNSTORABLE_INPUT };
       return { retry: outcome.error };
   }
 }

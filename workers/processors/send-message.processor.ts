@@ -1,3 +1,4 @@
+import { CLIENT_ID_REUSED } from '../../shared/contracts/job-outcomes.ts';
 import { sendMessageJob } from '../../shared/queues/contracts.ts';
 import { defineProcessor, refuseJob } from '../processor.ts';
 import { moderateSend } from '../send/moderation.ts';
@@ -13,7 +14,7 @@ export const sendMessageProcessor = defineProcessor(sendMessageJob, async (data,
   const moderated = await moderateSend(deps, data);
   const outcome = await deps.sendBatcher.submit(moderated);
   if (outcome.kind === 'refused') return refuseJob(outcome.refusal);
-  if (outcome.kind === 'conflict') return refuseJob({ status: 409, code: 'client_generated_id_reused', message: 'This client_generated_id was used for a different message' });
+  if (outcome.kind === 'conflict') return refuseJob(CLIENT_ID_REUSED);
   if (outcome.kind === 'failed') throw outcome.error;
   return { status: outcome.kind, message: outcome.message, ...(moderated.message !== data.message ? { replaced: true as const } : {}) };
 });

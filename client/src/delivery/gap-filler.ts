@@ -30,6 +30,8 @@ interface FillState {
  */
 export class GapFiller {
   private readonly chats = new Map<string, FillState>();
+  /** After `stop()` nothing is read or scheduled again, whatever a read still in flight answers. */
+  private stopped = false;
 
   constructor(
     private readonly hooks: GapFillerHooks,
@@ -38,6 +40,7 @@ export class GapFiller {
 
   /** A gap may have opened: fill it if it is still there after `gapTimeoutMs`. */
   watch(chatId: string): void {
+    if (this.stopped) return;
     const chat = this.state(chatId);
     if (!this.hooks.hasGap(chatId) || chat.timer !== undefined || chat.filling) return;
     chat.timer = setTimeout(() => {
@@ -56,6 +59,7 @@ export class GapFiller {
   }
 
   fill(chatId: string): void {
+    if (this.stopped) return;
     const chat = this.state(chatId);
     if (chat.filling) {
       chat.again = true;
@@ -68,12 +72,14 @@ export class GapFiller {
     this.hooks.read(chatId).then(
       (more) => {
         chat.filling = false;
+        if (this.stopped) return;
         chat.failures = 0;
         if (more || chat.again) this.fill(chatId);
         else this.hooks.filled(chatId);
       },
       (error: unknown) => {
         chat.filling = false;
+        if (this.stopped) return;
         const failure = error instanceof WettyError ? error : new WettyError(0, 'network_error', String(error));
         if (failure.status === 403 || failure.status === 404) {
           this.forget(chatId);
@@ -102,7 +108,9 @@ export class GapFiller {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const chat of this.chats.values()) if (chat.timer !== undefined) clearTimeout(chat.timer);
+    this.chats.clear();
   }
 
   private state(chatId: string): FillState {

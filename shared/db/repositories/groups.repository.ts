@@ -50,10 +50,14 @@ export async function updateGroup(db: Db, id: string, fields: Partial<GroupProfi
 /**
  * Deletes the group's chat; the group, its members, applications and messages go with it, and in
  * the same statement the messages' client ids (kept apart from them, without a foreign key), so
- * their senders may use those ids again.
+ * their senders may use those ids again. Run it in a transaction: the chat stays locked until it ends.
  */
-export async function deleteGroupAndChat(db: Db, group: GroupRow): Promise<void> {
-  await db.raw(
+export async function deleteGroupAndChat(trx: Db, group: GroupRow): Promise<void> {
+  // A send claims its client ids holding the chat's row (messages.repository.ts `reserveSeqs`).
+  // Locking the row first lets the sends that hold it commit before the statement below reads the
+  // messages, so their claims go too; a send that comes later finds no chat.
+  await trx('chats').where({ id: group.chat_id }).forUpdate().select('id');
+  await trx.raw(
     `with client_ids as (
        delete from message_client_ids k using messages m
         where m.chat_id = :chat and k.sender_uid = m.sender_uid and k.client_generated_id = m.client_generated_id
