@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { insertMessages, reserveSeqs } from '../../shared/db/repositories/messages.repository.ts';
+import { storeMessages } from '../../shared/db/repositories/messages.repository.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { befriend, createGroup } from '../support/social.ts';
 import { waitFor } from '../support/system.ts';
@@ -102,12 +102,11 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       const id = cgid();
       // A worker's send transaction, stopped after its insert: it holds the chat's row.
       const trx = await api.deps.db.transaction();
-      const seqs = await reserveSeqs(trx, new Map([[group.chat_id, 1]]));
       const row = {
         chat_id: group.chat_id, sender_uid: b.uid, message: 'last words', message_type: 'text' as const, format: 'plain' as const, client_generated_id: id,
-        reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null, seq: seqs.get(group.chat_id) as number,
+        reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
       };
-      expect((await insertMessages(trx, [row])).claimed).to.equal(1);
+      expect((await storeMessages(trx, [row])).claimed).to.equal(1);
       const disband = api.http.delete(`/group/${group.id}`, { token: a.token });
       // The disband waits for the chat's row; the send commits meanwhile.
       const waiting = async () => (await api.deps.db.raw(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%chats%'`)).rows.length > 0;
