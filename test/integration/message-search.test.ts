@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
+import { RANKED_MATCHES_MAX, searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
 import { storeMessages } from '../../shared/db/repositories/messages.repository.ts';
 import { CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../shared/search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../shared/search/unspaced-text.ts';
@@ -207,7 +207,7 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
           const timeOrder = await byPath(path, fields);
           expect(timeOrder.map((r) => r.id), `${path} ${JSON.stringify(fields)}`).to.deep.equal(expected);
           const ranked = await byPath(path, { ...fields, order: 'rank' });
-          expect(new Set(ranked.map((r) => r.id)), `${path} rank ${JSON.stringify(fields)}`).to.deep.equal(new Set(expected.slice(0, 1000)));
+          expect(new Set(ranked.map((r) => r.id)), `${path} rank ${JSON.stringify(fields)}`).to.deep.equal(new Set(expected.slice(0, RANKED_MATCHES_MAX)));
           expect(ranked.map((r) => `${r.id}:${r.rank}`), `${path} rank order`).to.deep.equal((await byPath('both', { ...fields, order: 'rank' })).map((r) => `${r.id}:${r.rank}`));
         }
         expect(await byPath('words', { ...fields, wordsMatch: `'${stale}':*` })).to.deep.equal([]);
