@@ -273,6 +273,16 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
     for (const row of rows.filter((r) => r.indexname !== 'messages_search_words')) expect(row.indexdef).to.include(`'${UNSPACED_SQL_CLASS}'`);
   });
 
+  it('bounds the pending list of every partition\'s GIN search index to 64 kB', async () => {
+    const { rows } = await api.deps.db.raw<{ rows: { parent: string; options: string[] | null }[] }>(
+      `select i.inhparent::regclass::text as parent, c.reloptions as options
+         from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_am a on a.oid = c.relam
+        where i.inhparent in ('messages_search_words'::regclass, 'messages_search_text'::regclass) and a.amname = 'gin'`,
+    );
+    expect(rows.length).to.be.greaterThan(1);
+    for (const row of rows) expect(row.options, row.parent).to.deep.equal(['gin_pending_list_limit=64']);
+  });
+
   describe('only messages the caller may read now', () => {
     it('never finds a chat one is not a member of; its chat_id answers 404 like an unknown chat', async () => {
       const [owner, outsider] = [await newUser(), await newUser()];

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 
 /**
- * The search indexes that are GIN (words, and the trigrams of CJK text) keep new messages' entries in a pending list, unsorted, until a vacuum or
- * the list's size limit (`gin_pending_list_limit`, 4 MB by default) moves them into the index; every
- * search reads each partition's list whole. At the default a list grows to tens of thousands of
- * entries between autovacuums of an insert-only partition, and word searches over many chats slow
- * down several times. 64 kB (PostgreSQL's least) bounds each list to a few hundred messages; the send
- * that fills it moves it into the index (a few milliseconds, inside that send's insert).
+ * The GIN search indexes (words, and the trigrams of CJK text) keep new messages' entries in a
+ * pending list, unsorted, until a vacuum or the list's size limit (`gin_pending_list_limit`, 4 MB by
+ * default) moves them into the index; every search reads each partition's list whole. At the default
+ * a list grows to thousands of messages between autovacuums of an insert-only partition, and a word's
+ * scan of it took about three times as long as of the index. 64 kB (PostgreSQL's least) bounds each
+ * list to a few hundred messages; the insert that fills a list moves it into the index (that cost,
+ * averaged over sends: docs/benchmarks.md, 2026-11-30 19:00Z).
  *
  * PostgreSQL sets storage parameters on each partition's index only (not on a partitioned index).
  */
