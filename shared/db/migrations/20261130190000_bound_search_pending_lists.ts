@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
  * a list grows to thousands of messages between autovacuums of an insert-only partition, and a word's
  * scan of it took about three times as long as of the index. 64 kB (PostgreSQL's least) bounds each
  * list to a few hundred messages; the insert that fills a list moves it into the index (that cost,
- * averaged over sends: docs/benchmarks.md, 2026-11-30 19:00Z).
+ * averaged over sends: docs/benchmarks.md, "Pending lists bounded", 2026-11-30T18:50Z).
  *
  * PostgreSQL sets storage parameters on each partition's index only (not on a partitioned index).
  */
