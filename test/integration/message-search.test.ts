@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
+import { RANKED_MATCHES_MAX, searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
 import { storeMessages } from '../../shared/db/repositories/messages.repository.ts';
 import { CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../shared/search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../shared/search/unspaced-text.ts';
@@ -207,7 +207,7 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
           const timeOrder = await byPath(path, fields);
           expect(timeOrder.map((r) => r.id), `${path} ${JSON.stringify(fields)}`).to.deep.equal(expected);
           const ranked = await byPath(path, { ...fields, order: 'rank' });
-          expect(new Set(ranked.map((r) => r.id)), `${path} rank ${JSON.stringify(fields)}`).to.deep.equal(new Set(expected.slice(0, 1000)));
+          expect(new Set(ranked.map((r) => r.id)), `${path} rank ${JSON.stringify(fields)}`).to.deep.equal(new Set(expected.slice(0, RANKED_MATCHES_MAX)));
           expect(ranked.map((r) => `${r.id}:${r.rank}`), `${path} rank order`).to.deep.equal((await byPath('both', { ...fields, order: 'rank' })).map((r) => `${r.id}:${r.rank}`));
         }
         expect(await byPath('words', { ...fields, wordsMatch: `'${stale}':*` })).to.deep.equal([]);
@@ -271,6 +271,16 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
     );
     expect(rows.map((r) => r.indexname)).to.deep.equal(['messages_search_text', 'messages_search_unspaced', 'messages_search_words']);
     for (const row of rows.filter((r) => r.indexname !== 'messages_search_words')) expect(row.indexdef).to.include(`'${UNSPACED_SQL_CLASS}'`);
+  });
+
+  it('bounds the pending list of every partition\'s GIN search index to 64 kB', async () => {
+    const { rows } = await api.deps.db.raw<{ rows: { parent: string; options: string[] | null }[] }>(
+      `select i.inhparent::regclass::text as parent, c.reloptions as options
+         from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_am a on a.oid = c.relam
+        where i.inhparent in ('messages_search_words'::regclass, 'messages_search_text'::regclass) and a.amname = 'gin'`,
+    );
+    expect(rows.length).to.be.greaterThan(1);
+    for (const row of rows) expect(row.options, row.parent).to.deep.equal(['gin_pending_list_limit=64']);
   });
 
   describe('only messages the caller may read now', () => {
