@@ -29,6 +29,13 @@ describe('config', () => {
     for (const name of ['API_PORT', 'DATABASE_URL', 'LOG_LEVEL', 'WEB_TOKEN_TTL_SECONDS']) expect(problems).to.contain(name);
   });
 
+  it('reads REDIS_AUTO_PIPELINING as a flag: on unless said, and a value that is no flag is refused by name', () => {
+    expect(loadConfig({}).redis.autoPipelining).to.equal(true);
+    expect(loadConfig({ REDIS_AUTO_PIPELINING: 'false' }).redis.autoPipelining).to.equal(false);
+    expect(loadConfig({ REDIS_AUTO_PIPELINING: '0' }).redis.autoPipelining).to.equal(false);
+    expect(() => loadConfig({ REDIS_AUTO_PIPELINING: 'sometimes' })).to.throw(ConfigError, 'REDIS_AUTO_PIPELINING');
+  });
+
   it('keeps the api\'s metrics and health on their own port and the drain delay in milliseconds', () => {
     const config = loadConfig({ API_OPS_PORT: '9300', API_DRAIN_DELAY_SECONDS: '1.5' });
     expect(config.api).to.include({ opsHost: '127.0.0.1', opsPort: 9300, drainDelayMs: 1500 });

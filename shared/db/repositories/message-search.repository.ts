@@ -180,7 +180,11 @@ interface SearchableChat {
 
 function groupByPartition(chats: readonly SearchableChat[]): Map<number | null, string[]> {
   const groups = new Map<number | null, string[]>();
-  for (const c of chats) groups.set(c.partition, [...(groups.get(c.partition) ?? []), c.chat_id]);
+  for (const c of chats) {
+    const group = groups.get(c.partition);
+    if (group) group.push(c.chat_id);
+    else groups.set(c.partition, [c.chat_id]);
+  }
   return groups;
 }
 
