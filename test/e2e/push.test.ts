@@ -127,6 +127,22 @@ describe('offline push (real processes, local push services)', function () {
     expect(device.decrypt(pushesTo(device.path)[1]!.body)).to.deep.include({ count: 1, preview: 'later' });
   });
 
+  it('sends one push when the jobs of two adjacent windows of a chat run at once', async () => {
+    const a = await signUp(system.http, { stem: 'pusher' });
+    const b = await signUp(system.http, { stem: 'straddled' });
+    const chatId = await befriend(system.http, a, b);
+    const device = await subscribeBrowser(b);
+    await send(a, chatId, 'before the boundary');
+    await send(a, chatId, 'after the boundary');
+    // A burst that straddles a window boundary has two jobs; they fire moments apart and may run together.
+    const racers = ['x', 'y'].map((side) => `push-chat.${b.uid}.${chatId}.race-${side}`);
+    await Promise.all(racers.map((jobId) => pushQueue.add('push-chat', { uid: b.uid, chat_id: chatId }, { jobId })));
+    await waitFor(async () => (await Promise.all(racers.map((id) => pushQueue.getJobState(id)))).every((state) => state === 'completed'), 15_000, 50);
+    await new Promise((resolve) => setTimeout(resolve, PUSH_DELAY_MS * 3));
+    expect(pushesTo(device.path)).to.have.length(1);
+    expect(device.decrypt(pushesTo(device.path)[0]!.body)).to.deep.include({ count: 2, preview: 'after the boundary' });
+  });
+
   it('pushes a reminder when it is due, beside the push of the reminder message itself', async () => {
     const a = await signUp(system.http, { stem: 'pusher' });
     const b = await signUp(system.http, { stem: 'forgetful' });

@@ -21,7 +21,7 @@ return 0`;
  * push per device saying how many messages wait. The pushed seq moves forward only after the
  * deliveries are queued, so a crash between the two repeats the same (fixed-id) deliveries, not loses them.
  */
-export const pushChatProcessor = defineProcessor(pushChatJob, async (data, deps, job) => {
+export const pushChatProcessor = defineProcessor(pushChatJob, async (data, deps) => {
   const { uid, chat_id: chatId } = data;
   const [online, settings, readSeq, pushed] = await Promise.all([
     isOnline(deps.redis, deps.keys, uid),
@@ -37,7 +37,8 @@ export const pushChatProcessor = defineProcessor(pushChatJob, async (data, deps,
   if (pending.count === 0 || pending.newest === null) return skipPush(deps, 'nothing_new');
   const [senderName, name] = await Promise.all([displayName(deps.db, pending.newest.sender_uid), chatName(deps.db, chatId)]);
   const payload = composeMessagesPush({ chatId, uid, pending: { ...pending, newest: pending.newest }, senderName, chatName: name, previews: deps.config.push.previews });
-  const devices = await deliverToDevices(deps, uid, payload, job.id ?? `${uid}.${chatId}`);
+  // Keyed by the newest message pushed: jobs of adjacent windows that run at once compose the same push.
+  const devices = await deliverToDevices(deps, uid, payload, `chat.${uid}.${chatId}.${pending.newest.seq}`);
   await deps.redis.eval(ADVANCE, 1, deps.keys.pushedSeq(uid, chatId), pending.newest.seq, SEEN_TTL_SECONDS);
   return { pushed: devices, count: pending.count };
 });

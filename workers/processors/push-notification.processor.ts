@@ -13,7 +13,7 @@ import { deliverToDevices } from '../push/deliver-to-devices.ts';
  * still offline, does not block the person behind it and (for a reminder) has not silenced the
  * chat, one push per device.
  */
-export const pushNotificationProcessor = defineProcessor(pushNotificationJob, async (data, deps, job) => {
+export const pushNotificationProcessor = defineProcessor(pushNotificationJob, async (data, deps) => {
   const [notification] = await findNotifications(deps.db, [data.notification_id]);
   if (!notification || notification.uid !== data.uid) return skipPush(deps, 'gone');
   if (await isOnline(deps.redis, deps.keys, data.uid)) return skipPush(deps, 'online');
@@ -32,5 +32,5 @@ export const pushNotificationProcessor = defineProcessor(pushNotificationJob, as
     chatName: chatId ? await chatName(deps.db, chatId) : null,
     previews: deps.config.push.previews,
   });
-  return { pushed: await deliverToDevices(deps, data.uid, payload, job.id ?? `n${notification.id}`) };
+  return { pushed: await deliverToDevices(deps, data.uid, payload, `notification.${notification.id}`) };
 });

@@ -9,15 +9,16 @@ import type { WorkerDeps } from '../deps.ts';
 export const DELIVER_JOB_OPTIONS = { ...PUSH_JOB_OPTIONS, attempts: 8, backoff: { type: 'push' } };
 
 /**
- * One delivery job per live device of the user. Job ids are derived from the job that composed the
- * push, so composing it again (a retry, a job recovered after a crash) adds no second push.
+ * One delivery job per live device of the user. Job ids are derived from `pushKey`, which names what
+ * is pushed, so composing the same push again (a retry, a job recovered after a crash, two jobs of
+ * one chat racing) adds no second push.
  */
-export async function deliverToDevices(deps: WorkerDeps, uid: string, payload: PushPayload, sourceJobId: string): Promise<number> {
+export async function deliverToDevices(deps: WorkerDeps, uid: string, payload: PushPayload, pushKey: string): Promise<number> {
   const devices = await liveSubscriptionsOf(deps.db, uid);
   await enqueueBulk(
     deps.queues,
     pushDeliverJob,
-    devices.map((device) => ({ data: { subscription_id: device.id, uid, payload }, options: { ...DELIVER_JOB_OPTIONS, jobId: `push-deliver.${device.id}.${sourceJobId}` } })),
+    devices.map((device) => ({ data: { subscription_id: device.id, uid, payload }, options: { ...DELIVER_JOB_OPTIONS, jobId: `push-deliver.${device.id}.${pushKey}` } })),
   );
   return devices.length;
 }
