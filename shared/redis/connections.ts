@@ -12,7 +12,7 @@ import type { Logger } from '../logger.ts';
  * - `subscriber`: a dedicated pub/sub connection.
  * Auto-pipelining (ioredis) sends the commands issued in one event-loop turn in one write: the rate
  * limits of concurrent requests, or a send batch's gate reads and publishes, go out together. BullMQ's
- * connections never use it: its job commands are kept off shared pipelines.
+ * connections never use it: its job commands are kept off shared pipelines. Nor does a cluster (below).
  *
  * Every Redis connection of the product is made here. With `REDIS_CLUSTER_NODES` set it is an ioredis
  * `Cluster` (which answers the same commands as `Redis`; code that must tell them apart asks
@@ -40,10 +40,13 @@ export function createRedis(target: RedisTarget, role: RedisRole, log: Logger): 
 }
 
 function createCluster(nodes: readonly { host: string; port: number }[], role: RedisRole, options: RedisOptions): Redis {
-  const { enableOfflineQueue, enableAutoPipelining, ...redisOptions } = options;
+  const { enableOfflineQueue, enableAutoPipelining: _pipeliningIsOffInACluster, ...redisOptions } = options;
   const cluster = new Cluster([...nodes], {
     redisOptions: { ...redisOptions, connectionName: `wetty-${role}` },
-    enableAutoPipelining: enableAutoPipelining ?? false,
+    // Never auto-pipelined: after a failover, ioredis 6 follows MOVED for a pipeline only when every
+    // command in it failed alike, so a pipeline to the old master holding one command any node answers
+    // (PUBLISH) hands MOVED to the callers of the others, and the slot map is never refreshed.
+    enableAutoPipelining: false,
     // Command connections fail fast while no node answers; the others queue until the cluster is back.
     enableOfflineQueue: enableOfflineQueue ?? true,
     // A failover moves slots: follow MOVED at once and retry commands that hit a node going down.

@@ -110,6 +110,28 @@ describe('Redis Cluster: multi-key commands stay within a slot', function () {
     for (const channel of channels) expect(received.get(channel)).to.equal(`to ${channel}`);
   });
 
+  it("after a failover, the workers' and the api's connections follow MOVED for commands issued together", async function () {
+    this.timeout(60_000);
+    const config = testConfig({ REDIS_CLUSTER_NODES: cluster.nodes, REDIS_PREFIX: prefix });
+    const log = createLogger(config, 'cluster-test');
+    const connections = [createRedis(config.redis, 'state', log), createRedis(config.redis, 'command', log)];
+    try {
+      await Promise.all(connections.map((c) => waitForRedis(c)));
+      const key = keys.rateLimit('moved', 'together');
+      for (const c of connections) await c.set(key, 'before');
+      await cluster.failover(key);
+      // In one event-loop turn, to the old master: a PUBLISH (answered by any node) beside key commands
+      // (answered MOVED). A pipeline mixing the two would hand MOVED to the callers.
+      for (const c of connections) {
+        const [published, set, read] = await Promise.all([c.publish(key, 'x'), c.set(key, 'after'), c.get(key)]);
+        expect(published).to.be.a('number');
+        expect([set, read]).to.deep.equal(['OK', 'after']);
+      }
+    } finally {
+      await Promise.allSettled(connections.map((c) => c.quit()));
+    }
+  });
+
   it('sharded subscriptions follow repeated failovers of every shard, and the moves are announced', async function () {
     this.timeout(180_000);
     // One channel per shard.
