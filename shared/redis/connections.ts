@@ -44,8 +44,8 @@ function createCluster(nodes: readonly { host: string; port: number }[], role: R
   const cluster = new Cluster([...nodes], {
     redisOptions: { ...redisOptions, connectionName: `wetty-${role}` },
     // Never auto-pipelined: after a failover, ioredis 6 follows MOVED for a pipeline only when every
-    // command in it failed alike, so a pipeline to the old master holding one command any node answers
-    // (PUBLISH) hands MOVED to the callers of the others, and the slot map is never refreshed.
+    // command in it failed alike; any other pipeline to the old master (one holding a PUBLISH, which
+    // any node answers) hands MOVED to its callers, and the slot map is never refreshed.
     enableAutoPipelining: false,
     // Command connections fail fast while no node answers; the others queue until the cluster is back.
     enableOfflineQueue: enableOfflineQueue ?? true,
