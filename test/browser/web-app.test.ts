@@ -169,6 +169,8 @@ describe('Wetty Web (Chromium)', function () {
 
     // Bob replies; Alice, on another screen, sees the unread count in the list.
     await alice.page.getByRole('link', { name: 'Friends' }).click();
+    // The chat is off Alice's screen before Bob writes: a message arriving while it is shown is read.
+    await aliceBox.waitFor({ state: 'detached' });
     const bobBox = bob.page.getByLabel('Message', { exact: true });
     await bobBox.fill('hi Alice, got them all');
     await bobBox.press('Enter');

@@ -13,14 +13,15 @@ const TEXT: Partial<Record<ConnectionState, string>> = {
 export function ConnectionBanner() {
   const [state, setState] = useState<ConnectionState>(client.state);
   const [retryIn, setRetryIn] = useState<number | undefined>();
-  useEffect(
-    () =>
-      client.on('state', (change) => {
-        setState(change.state);
-        setRetryIn(change.retryInMs);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const off = client.on('state', (change) => {
+      setState(change.state);
+      setRetryIn(change.retryInMs);
+    });
+    // Effects run after the first paint: a change made before this one subscribed is read here.
+    setState(client.state);
+    return off;
+  }, []);
   const text = TEXT[state];
   return (
     <div role="status" aria-live="polite" data-connection={state}>
