@@ -53,7 +53,7 @@ export async function updateGroup(db: Db, id: string, fields: Partial<GroupProfi
  * their senders may use those ids again. Run it in a transaction: the chat stays locked until it ends.
  */
 export async function deleteGroupAndChat(trx: Db, group: GroupRow): Promise<void> {
-  // A send claims its client ids holding the chat's row (messages.repository.ts `reserveSeqs`).
+  // A send claims its client ids holding the chat's row (messages.repository.ts `storeMessages`).
   // Locking the row first lets the sends that hold it commit before the statement below reads the
   // messages, so their claims go too; a send that comes later finds no chat.
   await trx('chats').where({ id: group.chat_id }).forUpdate().select('id');
