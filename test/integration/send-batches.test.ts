@@ -55,6 +55,19 @@ describe('send batches: many sends in one job, each answered on its own', functi
     expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('seq')).to.deep.equal(['1', '2']);
   });
 
+  it('a retry of a stored message batched with new ones: the retry gets the stored message, the new ones the next seqs, with no gap', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const stored = await send(a, chatId, 'sb-stored', 'first');
+    expect(stored.status).to.equal(201);
+    // The batch's first attempt stores without looking client ids up; the retry makes it start over with the lookup.
+    const [retry, fresh, fromB] = await Promise.all([send(a, chatId, 'sb-stored', 'first'), send(a, chatId, cgid(), 'second'), send(b, chatId, cgid(), 'third')]);
+    expect([retry.status, fresh.status, fromB.status]).to.deep.equal([201, 201, 201]);
+    expect(retry.body.id).to.equal(stored.body.id);
+    expect([fresh.body.seq, fromB.body.seq].sort()).to.deep.equal([2, 3]);
+    expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('seq')).to.deep.equal(['1', '2', '3']);
+  });
+
   it('a refused and an accepted send in one batch get their own answers; the refused one retried later runs afresh', async () => {
     const [a, b, stranger] = [await newUser(), await newUser(), await newUser()];
     const chatId = await befriend(api.http, a, b);

@@ -24,8 +24,11 @@ export interface PersistResult {
 /** A notification to store with the batch, once per recipient and `once_key`. */
 export type Notice = Parameters<typeof insertNotifications>[1][number];
 
-/** Another worker stored one of these messages between our check and our insert; the batch starts over. */
-class LostRace extends Error {}
+/**
+ * One of these messages was already stored under its client_generated_id (a retry), or another worker
+ * stored it between our check and our insert: the batch starts over, looking the stored ones up first.
+ */
+class AlreadyClaimed extends Error {}
 
 const keyOf = (m: Pick<NewMessage, 'sender_uid' | 'client_generated_id'>) => `${m.sender_uid}\n${m.client_generated_id}`;
 
@@ -47,19 +50,24 @@ function sameContent(stored: Pick<MessageRow, keyof NewMessage>, wanted: NewMess
  * the stored row (or a conflict if the content differs), new ones get the next seqs of their chats
  * with no gaps, and their mention notifications, the batch's `notices` and an outbox row naming what
  * to push are stored with them.
+ *
+ * Nearly every send is new, so the first attempt stores the batch without looking its client ids up:
+ * the insert itself tells whether one was already claimed, and only then does the batch roll back and
+ * start over with the lookup (a retried send costs one more transaction; a new one, one less query).
  */
 export async function persistMessages(deps: WorkerDeps, messages: readonly NewMessage[], notices: readonly Notice[] = []): Promise<PersistResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.db.transaction((trx) => persistOnce(trx, messages, notices));
+      return await deps.db.transaction((trx) => persistOnce(trx, messages, notices, attempt > 1));
     } catch (err) {
-      if (!(err instanceof LostRace) || attempt >= 3) throw err;
+      // One optimistic attempt, then up to three that look up what is stored (a lost race is retried twice).
+      if (!(err instanceof AlreadyClaimed) || attempt >= 4) throw err;
     }
   }
 }
 
-async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[], notices: readonly Notice[]): Promise<PersistResult> {
-  const stored = new Map((await findByClientIds(trx, messages)).map((row) => [keyOf(row), row]));
+async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[], notices: readonly Notice[], lookUp: boolean): Promise<PersistResult> {
+  const stored = new Map((lookUp ? await findByClientIds(trx, messages) : []).map((row) => [keyOf(row), row]));
   const firstOfKey = new Map<string, number>();
   const fresh: number[] = [];
   for (const [i, message] of messages.entries()) {
@@ -71,7 +79,7 @@ async function persistOnce(trx: Knex.Transaction, messages: readonly NewMessage[
   }
 
   const { inserted, claimed } = await storeMessages(trx, fresh.map((i) => messages[i] as NewMessage));
-  if (claimed !== fresh.length) throw new LostRace();
+  if (claimed !== fresh.length) throw new AlreadyClaimed();
   const insertedByKey = new Map(inserted.map((row) => [keyOf(row), row]));
 
   const notifications = await insertNotifications(trx, [
