@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { TEST_EVENT_TYPE, type WebhookEvent } from '../../shared/contracts/webhooks.ts';
+import type { Effect } from '../../shared/contracts/effects.ts';
 import { deleteWebhookEndpoint, insertWebhookEndpoint } from '../../shared/db/repositories/webhooks.repository.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { AppError, badRequest, conflict, notFound } from '../../shared/errors.ts';
 import { allEndpoints, findEndpoint, type WebhookEndpoint } from '../../shared/webhooks/endpoints.ts';
 import { postSigned } from '../../shared/webhooks/post-signed.ts';
@@ -33,7 +35,10 @@ export async function registerWebhook(deps: ApiDeps, body: z.infer<typeof Regist
     }
   }
   const secret = body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
-  const row = await insertWebhookEndpoint(deps.db, { url: body.url, events: body.events, secret });
+  const row = await commitWithEffects(deps, async (trx, effects) => {
+    effects.push(forgetSubscriptions(deps));
+    return insertWebhookEndpoint(trx, { url: body.url, events: body.events, secret });
+  });
   return { ...view({ ...row, source: 'api' }), created_at: row.created_at.toISOString(), secret };
 }
 
@@ -45,8 +50,15 @@ export async function removeWebhook(deps: ApiDeps, id: string): Promise<void> {
   const endpoint = await findEndpoint(deps, id);
   if (!endpoint) throw notFound('Webhook');
   if (endpoint.source === 'config') throw conflict('configured_webhook', 'This endpoint comes from WEBHOOKS; change the configuration to remove it');
-  if (!(await deleteWebhookEndpoint(deps.db, id))) throw notFound('Webhook');
+  const deleted = await commitWithEffects(deps, async (trx, effects) => {
+    effects.push(forgetSubscriptions(deps));
+    return deleteWebhookEndpoint(trx, id);
+  });
+  if (!deleted) throw notFound('Webhook');
 }
+
+/** The send path's cached subscriptions (shared/webhooks/endpoints.ts) are dropped once a change commits. */
+const forgetSubscriptions = (deps: ApiDeps): Effect => ({ kind: 'invalidate', keys: [deps.keys.webhookEndpoints] });
 
 /** Sends a signed `webhook.test` event now and answers what the endpoint said. */
 export async function sendTestEvent(deps: ApiDeps, id: string) {

@@ -33,6 +33,8 @@ export function redisKeys(prefix: string) {
      * done, scored by their outbox row: the lowest is the only one that may be delivered.
      */
     webhookOrder: (endpointId: string, stream: string) => `${prefix}:webhook-order:${endpointId}:${stream}`,
+    /** The cached list of registered webhook endpoints and the events each takes (a fact: shared/access/fact-cache.ts). */
+    webhookEndpoints: `${prefix}:webhooks:{endpoints}`,
     /** The primary's WAL position after a user's latest write (shared/db/read-routing.ts). */
     readYourWrites: (uid: string) => `${prefix}:rw-lsn:${uid}`,
     /** One key per unordered pair of users. */

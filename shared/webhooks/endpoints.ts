@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { WebhookEventType } from '../contracts/webhooks.ts';
+import type { Redis } from 'ioredis';
+import { readThrough } from '../access/fact-cache.ts';
 import type { Db } from '../db/knex.ts';
+import type { RedisKeys } from '../redis/keys.ts';
 import { findWebhookEndpoint, listWebhookEndpoints } from '../db/repositories/webhooks.repository.ts';
 
 /** Where events go: an endpoint registered through the admin api, or one from `WEBHOOKS`. */
@@ -31,6 +34,23 @@ export function configuredEndpoints(config: WebhookConfig): WebhookEndpoint[] {
 export async function allEndpoints(deps: { db: Db; config: WebhookConfig }): Promise<WebhookEndpoint[]> {
   const registered = await listWebhookEndpoints(deps.db);
   return [...configuredEndpoints(deps.config), ...registered.map((r) => ({ id: r.id, url: r.url, events: r.events, secret: r.secret, source: 'api' as const }))];
+}
+
+/** An endpoint as a delivery is enqueued for it: which events it takes (its URL and secret are read when the delivery runs). */
+export type Subscription = Pick<WebhookEndpoint, 'id' | 'events'>;
+
+/** The registered endpoints' subscriptions stay cached until a registration or removal invalidates them (after its commit). */
+const SUBSCRIPTIONS_TTL_MS = 10 * 60_000;
+
+/**
+ * Every endpoint's subscription, as the send path asks for each batch: the registered ones from
+ * the Redis fact cache, so a batch costs no PostgreSQL round trip for them.
+ */
+export async function subscriptions(deps: { db: Db; redis: Redis; keys: RedisKeys; config: WebhookConfig }): Promise<Subscription[]> {
+  const registered = await readThrough(deps.redis, deps.keys.webhookEndpoints, SUBSCRIPTIONS_TTL_MS, async () =>
+    (await listWebhookEndpoints(deps.db)).map((r): Subscription => ({ id: r.id, events: r.events })),
+  );
+  return [...configuredEndpoints(deps.config).map(({ id, events }) => ({ id, events })), ...registered];
 }
 
 export async function findEndpoint(deps: { db: Db; config: WebhookConfig }, id: string): Promise<WebhookEndpoint | null> {

@@ -5,7 +5,7 @@ import type { Db } from '../db/knex.ts';
 import { deliverWebhookJob, type JobData } from '../queues/contracts.ts';
 import type { Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
-import { allEndpoints, type WebhookConfig } from './endpoints.ts';
+import { subscriptions, type WebhookConfig } from './endpoints.ts';
 import { retryAttempts } from './retry.ts';
 import { BEHIND_WAIT_MS, StreamOrder, type StreamPlace } from './stream-order.ts';
 
@@ -33,7 +33,7 @@ export const webhookJobId = (endpointId: string, eventId: string) => `wh-${endpo
  * job ids are fixed, and ordering entries are idempotent.
  */
 export async function enqueueWebhooks(deps: WebhookEnqueueDeps, events: readonly RecordedWebhookEvent[], outboxId: string): Promise<void> {
-  const endpoints = await allEndpoints(deps);
+  const endpoints = await subscriptions(deps);
   if (endpoints.length === 0) return;
   const places: StreamPlace[] = [];
   const jobs: { name: string; data: JobData<typeof deliverWebhookJob>; opts: JobsOptions; place?: StreamPlace }[] = [];

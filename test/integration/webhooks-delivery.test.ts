@@ -151,6 +151,29 @@ describe('webhook delivery', function () {
     expect((ofChat[1]?.receivedAt ?? 0) - (ofChat[0]?.receivedAt ?? 0)).to.be.at.least(900);
   });
 
+  it('an endpoint registered once sends have cached the subscriptions gets the next message; removed, it gets no more', async () => {
+    const [a, b] = await Promise.all([signUp(api.http), signUp(api.http)]);
+    const chatId = await befriend(api.http, a, b);
+    expect((await send(a, chatId, 'before the second endpoint')).status).to.equal(201);
+    await arrived('message.created', (d) => d.message.message === 'before the second endpoint');
+    const late = await startReceiver();
+    try {
+      const registered = await api.http.post('/admin/webhooks', { headers: operator, json: { url: late.url, events: ['message.created'] } });
+      expect(registered.status).to.equal(201);
+      expect((await send(a, chatId, 'after the second endpoint')).status).to.equal(201);
+      await waitFor(() => late.received.some((r) => r.json.data.message?.message === 'after the second endpoint'), 20_000);
+      expect(late.received.map((r) => r.json.data.message?.message)).to.not.include('before the second endpoint');
+
+      expect((await api.http.delete(`/admin/webhooks/${registered.body.id}`, { headers: operator })).status).to.equal(204);
+      expect((await send(a, chatId, 'after the removal')).status).to.equal(201);
+      await arrived('message.created', (d) => d.message.message === 'after the removal');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(late.received.map((r) => r.json.data.message?.message)).to.not.include('after the removal');
+    } finally {
+      await late.close();
+    }
+  });
+
   it('enqueues a repeated effect once: the event id is fixed in the effect, so its job is the same', async () => {
     const uid = randomBytes(16).toString('hex');
     const recorded = webhookEvents.userRegistered(uid, 'repeated_effect');
