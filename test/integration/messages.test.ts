@@ -122,6 +122,24 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect((await send(b, elsewhere, { client_generated_id: id, message: 'again' })).status).to.equal(201);
     });
 
+    it('batches over the same chats, stored at once in any order, neither deadlock nor leave a seq gap', async () => {
+      const a = await newUser();
+      const chats = await Promise.all([0, 1, 2].map(async () => (await createGroup(api.http, a, [])).chat_id));
+      const row = (chatId: string) => ({
+        chat_id: chatId, sender_uid: a.uid, message: 'x', message_type: 'text' as const, format: 'plain' as const, client_generated_id: cgid(),
+        reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
+      });
+      // Each transaction holds its locks a moment before committing, so the batches overlap.
+      const orders = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]];
+      await Promise.all(Array.from({ length: 16 }, (_, i) => api.deps.db.transaction(async (trx) => {
+        await storeMessages(trx, (orders[i % orders.length] as number[]).map((k) => row(chats[k] as string)));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      })));
+      for (const chatId of chats) {
+        expect((await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('seq')).map(Number)).to.deep.equal(Array.from({ length: 16 }, (_, i) => i + 1));
+      }
+    });
+
     it('sends emotes and markdown; refuses markdown with HTML or unsafe links', async () => {
       const [a, b] = [await newUser(), await newUser()];
       const chatId = await befriend(api.http, a, b);

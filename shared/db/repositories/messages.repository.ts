@@ -88,8 +88,9 @@ export async function findByClientIds(db: Db, keys: readonly { sender_uid: strin
  * (no gaps, in the order given), its (sender, client_generated_id) pair is claimed, and each sender's
  * read pointer moves to their own newest message (what you sent, you have read). Answers the rows as
  * stored and how many pairs were still free: fewer claimed than stored means another transaction
- * stored one of them first, and this one must roll back. Several chats are locked first, in id order,
- * so concurrent batches touching the same chats cannot deadlock; one chat is locked by the update.
+ * stored one of them first, and this one must roll back. The batch's chats are locked first, in id
+ * order (`locked`: a row is updated only once that scan has returned it), so concurrent batches
+ * touching the same chats cannot deadlock.
  */
 export async function storeMessages(trx: Db, messages: readonly NewMessage[]): Promise<{ inserted: MessageRow[]; claimed: number }> {
   if (messages.length === 0) return { inserted: [], claimed: 0 };
@@ -100,7 +101,6 @@ export async function storeMessages(trx: Db, messages: readonly NewMessage[]): P
     return offset;
   });
   const chatIds = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  if (chatIds.length > 1) await trx.raw('select id from chats where id = any(?::bigint[]) order by id for update', [chatIds]);
   const insert = trx('messages')
     .insert(
       messages.map((m, i) => ({
@@ -112,9 +112,11 @@ export async function storeMessages(trx: Db, messages: readonly NewMessage[]): P
     )
     .returning('*');
   const { rows: stored } = await trx.raw<{ rows: (MessageRow & { claimed: number })[] }>(
-    `with seqs as (
+    `with locked as (
+       select id from chats where id = any(?::bigint[]) order by id for update
+     ), seqs as (
        update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
-       from unnest(?::bigint[], ?::int[]) as v(id, n)
+       from unnest(?::bigint[], ?::int[]) as v(id, n) join locked l on l.id = v.id
        where c.id = v.id returning c.id, c.last_seq - v.n + 1 as first_seq
      ), m as (?), k as (
        insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
@@ -127,7 +129,7 @@ export async function storeMessages(trx: Db, messages: readonly NewMessage[]): P
        where cm.chat_id = own.chat_id and cm.uid = own.sender_uid
      )
      select m.*, (select count(*) from k)::int as claimed from m order by m.chat_id, m.seq`,
-    [chatIds, chatIds.map((id) => counts.get(id) as number), insert],
+    [chatIds, chatIds, chatIds.map((id) => counts.get(id) as number), insert],
   );
   return { inserted: stored.map(({ claimed: _, ...row }) => row), claimed: stored[0]?.claimed ?? 0 };
 }
