@@ -33,7 +33,7 @@ export async function recordEffects(trx: Knex.Transaction, effects: readonly Eff
 
 /**
  * The fast path, right after commit: delivers the effects (by `deliver`, when the caller holds what
- * they point at) and deletes their outbox row. It never throws: the change has committed, so its
+ * they point at) and deletes their outbox row (with other delivered rows, a moment later). It never throws: the change has committed, so its
  * caller must answer success. If delivery fails (Redis away, this process stopping), the row is
  * marked failed and stays; the workers' relay delivers it later.
  *
@@ -65,13 +65,47 @@ export async function deliverCommitted(
     );
     return false;
   }
-  try {
-    await deleteOutbox(deps.db, [recorded.outboxId]);
-  } catch (err) {
-    // Delivered but still recorded: the relay delivers it once more (effects are safe to repeat).
-    deps.log.warn({ err: errorText(err), outboxId: recorded.outboxId }, 'delivered effects could not be marked');
-  }
+  deliveredRowsOf(deps).add(recorded.outboxId);
   return true;
+}
+
+/**
+ * Rows delivered on the fast path are deleted together: one statement, and so one commit, per pool
+ * every `DELETE_EVERY_MS` instead of one per change. A row whose deletion is lost (the process stops
+ * first, or the statement fails) is delivered once more by the relay, which effects allow; the relay
+ * takes only rows older than `OUTBOX_RELAY_AFTER_MS`, far beyond this wait.
+ */
+class DeliveredRows {
+  private ids: string[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  add(id: string): void {
+    this.ids.push(id);
+    this.timer ??= setTimeout(() => void this.flush(), DELETE_EVERY_MS).unref();
+  }
+
+  private async flush(): Promise<void> {
+    const ids = this.ids;
+    this.ids = [];
+    this.timer = null;
+    try {
+      await deleteOutbox(this.deps.db, ids);
+    } catch (err) {
+      this.deps.log.warn({ err: errorText(err), rows: ids.length }, 'delivered effects could not be marked; the relay will deliver them once more');
+    }
+  }
+}
+const DELETE_EVERY_MS = 20;
+const deliveredRows = new WeakMap<OutboxDeps['db'], DeliveredRows>();
+function deliveredRowsOf(deps: OutboxDeps): DeliveredRows {
+  let rows = deliveredRows.get(deps.db);
+  if (!rows) {
+    rows = new DeliveredRows(deps);
+    deliveredRows.set(deps.db, rows);
+  }
+  return rows;
 }
 
 /**

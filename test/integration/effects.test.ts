@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { removeMember } from '../../api/groups/group-members.service.ts';
 import { revokeSession } from '../../api/users/auth.service.ts';
 import { authenticateToken, type AuthContext } from '../../shared/auth/authenticate.ts';
+import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { relayOverdue } from '../../workers/outbox-relay.ts';
 import { editMessageProcessor } from '../../workers/processors/edit-message.processor.ts';
 import { reactProcessor } from '../../workers/processors/react.processor.ts';
@@ -40,6 +41,8 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
   const heardOn = (channel: string, match: (frame: { event: string; data: Record<string, any> }) => boolean) =>
     heard.filter((h) => h.channel === channel).map((h) => JSON.parse(h.message)).filter(match);
   const outboxRows = async () => Number((await workers.deps.db('outbox').count<{ count: string }[]>('* as count'))[0]?.count);
+  /** Rows delivered right after commit are deleted a moment later (shared/effects/outbox.ts): waits for the count to settle at `n`. */
+  const outboxSettlesAt = (n: number) => waitFor(async () => (await outboxRows()) === n, 5000);
   const relayAll = async () => {
     // Until a pass that had the delivery turn found nothing left (the background relay takes it too).
     for (let relayed = await relayOverdue(workers.deps, 0); relayed !== 0; relayed = await relayOverdue(workers.deps, 0)) {
@@ -67,6 +70,24 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     heard.length = 0;
   });
 
+  it('rows delivered right after commit are deleted together, not one statement each', async () => {
+    const deletes: string[] = [];
+    const count = (query: { sql: string }) => {
+      if (/^delete from "outbox"/.test(query.sql)) deletes.push(query.sql);
+    };
+    api.deps.db.on('query', count);
+    try {
+      const keys = Array.from({ length: 10 }, () => `${api.deps.config.redis.prefix}:test:{${randomBytes(4).toString('hex')}}`);
+      await Promise.all(keys.map((key) => commitWithEffects(api.deps, async (_trx, effects) => {
+        effects.push({ kind: 'invalidate', keys: [key] });
+      })));
+      await outboxSettlesAt(0);
+      expect(deletes.length, 'one delete per 10 delivered rows at most').to.be.within(1, 9);
+    } finally {
+      api.deps.db.removeListener('query', count);
+    }
+  });
+
   it('a kick committed while Redis refuses answers success, and the relay later tells the nodes and the member', async () => {
     const [owner, member] = [await newUser(), await newUser()];
     const group = await createGroup(api.http, owner, [member]);
@@ -79,7 +100,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     // The change commits; delivering its effects fails. The caller is still told it worked.
     await removeMember({ ...api.deps, redis: deadRedis }, await authOf(owner), group.id, member.uid);
     expect(await api.deps.db('chat_members').where({ chat_id: group.chat_id, uid: member.uid })).to.have.length(0);
-    expect(await outboxRows()).to.equal(1);
+    await outboxSettlesAt(1);
     expect(heardOn(channel, () => true)).to.have.length(0);
 
     await relayAll();
@@ -87,7 +108,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     expect(heardOn(channel, (f) => f.event === '_membership')[0]?.data).to.deep.equal({ chat_id: group.chat_id, member: false });
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_notify' && f.data.type === 'removed_from_group').length === 1, 5000);
     expect(await api.deps.redis.exists(factKey), 'the stale membership fact is dropped').to.equal(0);
-    expect(await outboxRows()).to.equal(0);
+    await outboxSettlesAt(0);
   });
 
   it('a change committed behind a failed delivery does not overtake it: its committer delivers both, in commit order, without waiting for the relay', async () => {
@@ -109,7 +130,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     await waitFor(() => heardOn(channel, (f) => f.event === 'on_message').length === 1, 5000);
     const events = heardOn(channel, () => true).map((f) => f.event);
     expect(events.indexOf('_membership'), events.join(' ')).to.be.within(0, events.indexOf('on_message') - 1);
-    expect(await outboxRows(), 'both delivered by the committer, the relay never ran').to.equal(0);
+    await outboxSettlesAt(0); // both delivered by the committer, the relay never ran
   });
 
   it('a session revoked while Redis refuses is still revoked, and the relay closes its sockets', async () => {
@@ -136,7 +157,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     };
     const [first] = await sendBatch({ ...workers.deps, redis: deadRedis }, [request]);
     expect(first?.kind).to.equal('created');
-    expect(await outboxRows()).to.equal(1);
+    await outboxSettlesAt(1);
 
     // The job runs again (a stalled job after a crash): it answers the stored message.
     const [again] = await sendBatch(workers.deps, [request]);
