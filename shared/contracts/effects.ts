@@ -25,6 +25,12 @@ export const Effect = z.discriminatedUnion('kind', [
    * was named lack it).
    */
   z.object({ kind: z.literal('messages'), msg_ids: z.array(id).min(1), chat_ids: z.array(id).optional() }),
+  /**
+   * Messages a send batch stored: `on_message` to everyone who may see them, reminders' timers, the
+   * pushes of their recipients' devices and their `message.created` webhook events. Written by the
+   * store statement itself (shared/db/repositories/messages.repository.ts), in (chat, seq) order.
+   */
+  z.object({ kind: z.literal('sent'), msg_ids: z.array(id).min(1), chat_ids: z.array(id).min(1) }),
   /** `on_notify` of stored notifications to their recipients. */
   z.object({ kind: z.literal('notifications'), ids: z.array(id).min(1) }),
   /** A recorded change of a chat's change feed (an edit, recall, reaction or pin) as its frame, to the chat. */

@@ -7,7 +7,7 @@ import type { Effect } from '../contracts/effects.ts';
 import { encodeFrame, notificationFrame, publishAll } from '../contracts/events.ts';
 import type { Db } from '../db/knex.ts';
 import { findChange } from '../db/repositories/chat-changes.repository.ts';
-import { findMessages } from '../db/repositories/messages.repository.ts';
+import { findMessages, type MessageRow } from '../db/repositories/messages.repository.ts';
 import { findNotifications } from '../db/repositories/notifications.repository.ts';
 import { publishChange } from '../delivery/chat-changes.ts';
 import { publishMessages } from '../delivery/publish-messages.ts';
@@ -15,9 +15,10 @@ import { timerJobByName } from '../queues/contracts.ts';
 import { enqueue, type Queues } from '../queues/producer.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import type { Config } from '../config.ts';
-import { schedulePushesFor } from '../push/schedule-pushes.ts';
+import { schedulePushes, schedulePushesFor } from '../push/schedule-pushes.ts';
 import type { WebhookConfig } from '../webhooks/endpoints.ts';
 import { enqueueWebhooks } from '../webhooks/enqueue-webhooks.ts';
+import { webhookEvents } from '../webhooks/events.ts';
 
 export interface EffectDeps {
   db: Db;
@@ -37,6 +38,18 @@ export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[
   for (const effect of effects) await deliverEffect(deps, effect, outboxId);
 }
 
+/**
+ * What follows a stored send batch (the `sent` effect of outbox row `outboxId`), given its messages as
+ * they are now: `on_message` and reminders' timers, the recipients' pushes, the `message.created`
+ * webhook events. Safe to repeat: frames carry ids, jobs fixed ids, and each event's id is derived from
+ * its message (shared/webhooks/events.ts).
+ */
+export async function deliverSent(deps: EffectDeps, messages: readonly MessageRow[], outboxId: string): Promise<void> {
+  await publishMessages(deps, messages, []);
+  await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, messages, []);
+  await enqueueWebhooks(deps, messages.map(webhookEvents.messageCreated), outboxId);
+}
+
 async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string): Promise<void> {
   switch (effect.kind) {
     case 'invalidate':
@@ -47,6 +60,8 @@ async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string)
       return publishAll(deps.redis, deps.keys, [{ uid: effect.uid, frame: encodeControlFrame(effect.control) }]);
     case 'messages':
       return publishMessages(deps, await findMessages(deps.db, effect.msg_ids, effect.chat_ids), []);
+    case 'sent':
+      return deliverSent(deps, await findMessages(deps.db, effect.msg_ids, effect.chat_ids), outboxId);
     case 'notifications': {
       const stored = await findNotifications(deps.db, effect.ids);
       return publishAll(deps.redis, deps.keys, stored.map((n) => ({ uid: n.uid, frame: notificationFrame(n) })));

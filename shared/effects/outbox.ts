@@ -21,7 +21,7 @@ export interface RecordedEffects {
  * usual cause), short enough that a row that can never be delivered does not hold every later change
  * back for good: past it, later changes take the fast path again.
  */
-const ORDER_WINDOW_MS = 10 * 60_000;
+export const ORDER_WINDOW_MS = 10 * 60_000;
 /** Rows one delivery pass takes. */
 export const OUTBOX_PAGE = 100;
 

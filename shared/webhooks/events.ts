@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RecordedWebhookEvent, WebhookEventType } from '../contracts/webhooks.ts';
 import { toMessageView, type MessageRow } from '../db/repositories/messages.repository.ts';
 
@@ -6,14 +6,28 @@ import { toMessageView, type MessageRow } from '../db/repositories/messages.repo
  * The webhook events, built inside the change's transaction and recorded with it. Each gets its id
  * here, once: every later delivery of the recorded effect carries the same id. Events of a chat
  * share the chat's stream and are delivered in order per endpoint.
+ *
+ * `message.created` is the exception: a send batch records only its messages' ids (the `sent` effect),
+ * and the event is built whenever that effect is delivered, so its id and time come from the message
+ * itself: the same event however often, and by whichever process, it is built.
  */
-function event(type: WebhookEventType, data: Record<string, unknown>, chatId: string | null): RecordedWebhookEvent {
-  return { event: { id: randomUUID(), type, created_at: new Date().toISOString(), data }, stream: chatId === null ? null : `chat:${chatId}` };
+function event(type: WebhookEventType, data: Record<string, unknown>, chatId: string | null, fixed?: { id: string; at: Date }): RecordedWebhookEvent {
+  return {
+    event: { id: fixed?.id ?? randomUUID(), type, created_at: (fixed?.at ?? new Date()).toISOString(), data },
+    stream: chatId === null ? null : `chat:${chatId}`,
+  };
+}
+
+/** A UUID (version 8, name-based) derived from `name`: the same name, the same id. */
+function idFromName(name: string): string {
+  const hex = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export const webhookEvents = {
   /** `data.message`: the message object as clients see it (docs/api.md). */
-  messageCreated: (row: MessageRow) => event('message.created', { message: toMessageView(row) }, row.chat_id),
+  messageCreated: (row: MessageRow) => event('message.created', { message: toMessageView(row) }, row.chat_id, { id: idFromName(`message.created:${row.id}`), at: row.created_at }),
   /** `data.message`: the message as it is after the edit (with `edited_at`, `edit_count`). */
   messageEdited: (row: MessageRow) => event('message.edited', { message: toMessageView(row) }, row.chat_id),
   messageRecalled: (row: Pick<MessageRow, 'id' | 'chat_id' | 'seq'>, byUid: string) =>

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { RANKED_MATCHES_MAX, searchMessages, type MessageSearch } from '../../shared/db/repositories/message-search.repository.ts';
 import { storeMessages } from '../../shared/db/repositories/messages.repository.ts';
+import { ORDER_WINDOW_MS } from '../../shared/effects/outbox.ts';
 import { CHATS_PATH_ALWAYS_MAX, type SearchPath } from '../../shared/search/search-path.ts';
 import { UNSPACED_SQL_CLASS } from '../../shared/search/unspaced-text.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
@@ -159,7 +160,7 @@ describe('message search (api and workers against PostgreSQL and Redis)', functi
           chat_id: chatId, sender_uid: (senders[i % senders.length] as TestUser).uid,
           message: `${words} ${tag} ${i}${i % 50 === 7 ? ` ${rare}` : ''}`, message_type: 'text' as const, format: 'plain' as const,
           client_generated_id: `bulk-${tag}-${i}-${randomBytes(3).toString('hex')}`, reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
-        })));
+        })), ORDER_WINDOW_MS);
       });
     };
 

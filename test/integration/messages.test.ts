@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { storeMessages } from '../../shared/db/repositories/messages.repository.ts';
+import { ORDER_WINDOW_MS } from '../../shared/effects/outbox.ts';
+import { Effects } from '../../shared/contracts/effects.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { befriend, createGroup } from '../support/social.ts';
 import { waitFor } from '../support/system.ts';
@@ -106,7 +108,7 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
         chat_id: group.chat_id, sender_uid: b.uid, message: 'last words', message_type: 'text' as const, format: 'plain' as const, client_generated_id: id,
         reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
       };
-      expect((await storeMessages(trx, [row])).claimed).to.equal(1);
+      expect((await storeMessages(trx, [row], ORDER_WINDOW_MS))?.inserted).to.have.length(1);
       const disband = api.http.delete(`/group/${group.id}`, { token: a.token });
       // The disband waits for the chat's row; the send commits meanwhile.
       const waiting = async () => (await api.deps.db.raw(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%chats%'`)).rows.length > 0;
@@ -122,6 +124,22 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect((await send(b, elsewhere, { client_generated_id: id, message: 'again' })).status).to.equal(201);
     });
 
+    it('a stored batch records one outbox row, in the effects contract, naming its messages in (chat, seq) order', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const [direct, group] = [await befriend(api.http, a, b), (await createGroup(api.http, a, [b])).chat_id];
+      const row = (chatId: string, text: string) => ({
+        chat_id: chatId, sender_uid: a.uid, message: text, message_type: 'text' as const, format: 'plain' as const, client_generated_id: cgid(),
+        reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
+      });
+      const stored = await storeMessages(api.deps.db, [row(group, 'one'), row(direct, 'two'), row(group, 'three')], ORDER_WINDOW_MS);
+      const recorded = await api.deps.db('outbox').where({ id: stored?.outbox.id }).first<{ effects: unknown } | undefined>('effects');
+      const inOrder = [...(stored?.inserted ?? [])].sort((x, y) => Number(BigInt(x.chat_id) - BigInt(y.chat_id)) || Number(x.seq) - Number(y.seq));
+      expect(Effects.parse(recorded?.effects)).to.deep.equal([
+        { kind: 'sent', msg_ids: inOrder.map((m) => m.id), chat_ids: [...new Set(inOrder.map((m) => m.chat_id))] },
+      ]);
+      expect(stored?.outbox.behind).to.equal(false);
+    });
+
     it('batches over the same chats, stored at once in any order, neither deadlock nor leave a seq gap', async () => {
       const a = await newUser();
       const chats = await Promise.all([0, 1, 2].map(async () => (await createGroup(api.http, a, [])).chat_id));
@@ -132,7 +150,7 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       // Each transaction holds its locks a moment before committing, so the batches overlap.
       const orders = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]];
       await Promise.all(Array.from({ length: 16 }, (_, i) => api.deps.db.transaction(async (trx) => {
-        await storeMessages(trx, (orders[i % orders.length] as number[]).map((k) => row(chats[k] as string)));
+        await storeMessages(trx, (orders[i % orders.length] as number[]).map((k) => row(chats[k] as string)), ORDER_WINDOW_MS);
         await new Promise((resolve) => setTimeout(resolve, 5));
       })));
       for (const chatId of chats) {

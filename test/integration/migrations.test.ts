@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { dropDatabase, ensureDatabase } from '../../shared/db/ensure-database.ts';
 import { createDb, type Db } from '../../shared/db/knex.ts';
 import { migrateLatest, migrationConfig, rollbackAll } from '../../shared/db/migrations.ts';
-import { findByClientIds, findMessage, listMessages, storeMessages } from '../../shared/db/repositories/messages.repository.ts';
+import { findByClientIds, findMessage, isClaimedClientId, listMessages, storeMessages } from '../../shared/db/repositories/messages.repository.ts';
+import { ORDER_WINDOW_MS } from '../../shared/effects/outbox.ts';
 import { searchMessages } from '../../shared/db/repositories/message-search.repository.ts';
 import { testDatabaseUrl } from '../support/config.ts';
 
@@ -113,22 +114,16 @@ describe('migrations', () => {
 
       // A message stored now takes the next id and is found by its chat; its client id stays unique per sender across chats.
       const fresh = { chat_id: chatId, sender_uid: uidA, message: 'after the move', message_type: 'text' as const, format: 'plain' as const, reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null };
-      const stored = await db.transaction((trx) => storeMessages(trx, [{ ...fresh, client_generated_id: 'mig-new' }]));
-      expect(stored.claimed).to.equal(1);
-      expect(stored.inserted[0]?.seq).to.equal('31');
-      expect(Number(stored.inserted[0]?.id)).to.equal(lastId + 1);
-      expect((await findMessage(db, chatId, stored.inserted[0]?.id as string))?.message).to.equal('after the move');
+      const stored = await storeMessages(db, [{ ...fresh, client_generated_id: 'mig-new' }], ORDER_WINDOW_MS);
+      expect(stored?.inserted).to.have.length(1);
+      expect(stored?.inserted[0]?.seq).to.equal('31');
+      expect(Number(stored?.inserted[0]?.id)).to.equal(lastId + 1);
+      expect((await findMessage(db, chatId, stored?.inserted[0]?.id as string))?.message).to.equal('after the move');
       const reused = `mig-${chatId}-2`;
       expect((await findByClientIds(db, [{ sender_uid: uidA, client_generated_id: reused }])).map((m) => m.seq)).to.deep.equal(['2']);
-      let claimedElsewhere = -1;
-      const rolledBack = await db
-        .transaction(async (trx) => {
-          claimedElsewhere = (await storeMessages(trx, [{ ...fresh, chat_id: chats[3] as string, client_generated_id: reused }])).claimed;
-          throw new Error('roll back');
-        })
-        .catch((err: unknown) => err);
-      expect(rolledBack).to.be.instanceOf(Error);
-      expect(claimedElsewhere).to.equal(0);
+      const claimedElsewhere = await storeMessages(db, [{ ...fresh, chat_id: chats[3] as string, client_generated_id: reused }], ORDER_WINDOW_MS).catch((err: unknown) => err);
+      expect(isClaimedClientId(claimedElsewhere), String(claimedElsewhere)).to.equal(true);
+      await db('outbox').where({ id: stored?.outbox.id }).delete();
       await db('messages').where({ chat_id: chatId, seq: 31 }).delete();
       await db('chats').where({ id: chatId }).update({ last_seq: 30 });
 

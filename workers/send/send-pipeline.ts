@@ -1,8 +1,6 @@
 import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '../../shared/db/repositories/messages.repository.ts';
-import { publishMessages } from '../../shared/delivery/publish-messages.ts';
-import { deliverEffects } from '../../shared/effects/deliver-effects.ts';
+import { deliverSent } from '../../shared/effects/deliver-effects.ts';
 import { deliverCommitted, errorText } from '../../shared/effects/outbox.ts';
-import { schedulePushes } from '../../shared/push/schedule-pushes.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
 import type { ModeratedSend } from './moderation.ts';
@@ -19,11 +17,12 @@ export type SendOutcome =
  * The send path, for a batch of jobs taken together (each job asked the moderation hook on its own
  * before joining the batch: workers/send/moderation.ts):
  *   1. gate    — may each sender still say this, here? (user state service)
- *   2. persist — one transaction: gapless per-chat seqs, idempotent on (sender, client_generated_id),
- *                and an outbox row naming what to push, so the push survives any crash after commit
+ *   2. persist — atomically (one statement, unless the batch mentions someone or carries notices):
+ *                gapless per-chat seqs, idempotent on (sender, client_generated_id), and an outbox row
+ *                naming what follows, so it survives any crash after commit
  *   3. publish — push to every device that may see each message, schedule the offline pushes of its
  *                recipients (shared/push/), enqueue its webhook events, then mark the outbox row done;
- *                if this fails or the worker dies first, the relay (workers/outbox-relay.ts) pushes it
+ *                if this fails or the worker dies first, the relay (workers/outbox-relay.ts) does it
  * A refusal reaches the sender as the job's failure (the api's 403) and as an `on_notify` send_failed,
  * for clients whose request had already been answered 202 — stored once per request, however often
  * its job runs. A message that cannot be gated or stored fails alone; the rest of its batch goes on.
@@ -121,18 +120,15 @@ async function persistIsolated(deps: WorkerDeps, messages: Parameters<typeof per
 }
 
 /**
- * The fast path after commit: push what was stored and mark its outbox row done (shared/effects/outbox.ts,
- * which also keeps the order behind a failed delivery). A failure here is logged, not thrown — the
- * messages are stored and their jobs succeed; the relay pushes them.
+ * The fast path after commit: deliver what was stored and mark its outbox rows done
+ * (shared/effects/outbox.ts, which also keeps the order behind a failed delivery). A failure here is
+ * logged, not thrown — the messages are stored and their jobs succeed; the relay delivers them.
  */
 async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promise<void> {
-  if (!persisted.outbox) return;
-  deps.hooks?.afterSendCommit?.(persisted.created);
-  // The stored rows are at hand: push them, schedule offline pushes and enqueue webhook events
-  // without reading the messages again (the relay, if it comes to that, reads them from the outbox row).
-  await deliverCommitted(deps, persisted.outbox, async (effects, outboxId) => {
-    await publishMessages(deps, persisted.created, persisted.notifications);
-    await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, persisted.created, persisted.notifications);
-    await deliverEffects(deps, effects.filter((e) => e.kind === 'webhooks'), outboxId);
-  });
+  if (persisted.sent) {
+    deps.hooks?.afterSendCommit?.(persisted.created);
+    // The stored rows are at hand: the relay, if it comes to that, reads them again.
+    await deliverCommitted(deps, persisted.sent, (_effects, outboxId) => deliverSent(deps, persisted.created, outboxId));
+  }
+  await deliverCommitted(deps, persisted.noticed);
 }

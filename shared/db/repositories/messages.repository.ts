@@ -83,17 +83,26 @@ export async function findByClientIds(db: Db, keys: readonly { sender_uid: strin
   return rows;
 }
 
+/** A stored batch: its rows, and the outbox row recorded with them (shared/effects/outbox.ts). */
+export interface StoredBatch {
+  inserted: MessageRow[];
+  outbox: { id: string; behind: boolean };
+}
+
 /**
- * Stores new messages as the send path does, in one statement: each takes the next seq of its chat
- * (no gaps, in the order given), its (sender, client_generated_id) pair is claimed, and each sender's
- * read pointer moves to their own newest message (what you sent, you have read). Answers the rows as
- * stored and how many pairs were still free: fewer claimed than stored means another transaction
- * stored one of them first, and this one must roll back. The batch's chats are locked first, in id
- * order (`locked`: a row is updated only once that scan has returned it), so concurrent batches
- * touching the same chats cannot deadlock.
+ * Stores new messages as the send path does, in one statement, so that on its own (autocommit) it is
+ * one round trip and one commit: each message takes the next seq of its chat (no gaps, in the order
+ * given), its (sender, client_generated_id) pair is claimed, each sender's read pointer moves to their
+ * own newest message (what you sent, you have read), and one outbox row records the batch's `sent`
+ * effect (shared/contracts/effects.ts), `behind` a row whose delivery failed within `orderWindowMs`.
+ *
+ * A pair already claimed fails the whole statement with a unique violation on `message_client_ids`
+ * (`isClaimedClientId`): nothing is stored, and the caller looks the stored ones up. The batch's chats
+ * are locked first, in id order (`locked`: a row is updated only once that scan has returned it), so
+ * concurrent batches touching the same chats cannot deadlock.
  */
-export async function storeMessages(trx: Db, messages: readonly NewMessage[]): Promise<{ inserted: MessageRow[]; claimed: number }> {
-  if (messages.length === 0) return { inserted: [], claimed: 0 };
+export async function storeMessages(db: Db, messages: readonly NewMessage[], orderWindowMs: number): Promise<StoredBatch | null> {
+  if (messages.length === 0) return null;
   const counts = new Map<string, number>();
   const offsets = messages.map((m) => {
     const offset = counts.get(m.chat_id) ?? 0;
@@ -101,17 +110,17 @@ export async function storeMessages(trx: Db, messages: readonly NewMessage[]): P
     return offset;
   });
   const chatIds = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  const insert = trx('messages')
+  const insert = db('messages')
     .insert(
       messages.map((m, i) => ({
         ...m,
-        seq: trx.raw('(select first_seq from seqs where id = ?::bigint) + ?::bigint', [m.chat_id, offsets[i] as number]),
+        seq: db.raw('(select first_seq from seqs where id = ?::bigint) + ?::bigint', [m.chat_id, offsets[i] as number]),
         file: m.file === null ? null : JSON.stringify(m.file),
-        mentions: trx.raw('?::char(32)[]', [m.mentions]),
+        mentions: db.raw('?::char(32)[]', [m.mentions]),
       })),
     )
     .returning('*');
-  const { rows: stored } = await trx.raw<{ rows: (MessageRow & { claimed: number })[] }>(
+  const { rows: stored } = await db.raw<{ rows: (MessageRow & { outbox_id: string; outbox_behind: boolean })[] }>(
     `with locked as (
        select id from chats where id = any(?::bigint[]) order by id for update
      ), seqs as (
@@ -121,17 +130,32 @@ export async function storeMessages(trx: Db, messages: readonly NewMessage[]): P
      ), m as (?), k as (
        insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
        select sender_uid, client_generated_id, chat_id, id from m
-       on conflict (sender_uid, client_generated_id) do nothing
-       returning 1
      ), read as (
        update chat_members cm set last_read_seq = greatest(cm.last_read_seq, own.seq)
        from (select chat_id, sender_uid, max(seq) as seq from m group by chat_id, sender_uid) as own
        where cm.chat_id = own.chat_id and cm.uid = own.sender_uid
+     ), o as (
+       insert into outbox (effects)
+       select jsonb_build_array(jsonb_build_object(
+         'kind', 'sent', 'msg_ids', jsonb_agg(m.id::text order by m.chat_id, m.seq), 'chat_ids', to_jsonb(?::text[])))
+       from m
+       returning id, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind
      )
-     select m.*, (select count(*) from k)::int as claimed from m order by m.chat_id, m.seq`,
-    [chatIds, chatIds, chatIds.map((id) => counts.get(id) as number), insert],
+     select m.*, o.id as outbox_id, o.behind as outbox_behind from m, o order by m.chat_id, m.seq`,
+    [chatIds, chatIds, chatIds.map((id) => counts.get(id) as number), insert, chatIds, orderWindowMs / 1000],
   );
-  return { inserted: stored.map(({ claimed: _, ...row }) => row), claimed: stored[0]?.claimed ?? 0 };
+  const first = stored[0];
+  if (!first) throw new Error('the batch stored no rows');
+  return {
+    inserted: stored.map(({ outbox_id: _id, outbox_behind: _behind, ...row }) => row),
+    outbox: { id: String(first.outbox_id), behind: first.outbox_behind },
+  };
+}
+
+/** Whether a store failed because a (sender, client_generated_id) pair was already claimed. */
+export function isClaimedClientId(err: unknown): boolean {
+  const pg = err as { code?: unknown; table?: unknown };
+  return pg.code === '23505' && typeof pg.table === 'string' && pg.table.startsWith('message_client_ids');
 }
 
 /**
