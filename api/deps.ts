@@ -17,6 +17,7 @@ import type { FileStorage } from '../shared/storage/storage.ts';
 import { vapidKeySource, type VapidKeys } from '../shared/push/vapid-keys.ts';
 import { SendBatcher } from './chats/send-batcher.ts';
 import { SendReplyListener } from './chats/send-replies.ts';
+import { settleDeliveredRows } from '../shared/effects/outbox.ts';
 
 /** What the api's routes and services are handed. */
 export interface ApiDeps {
@@ -111,6 +112,7 @@ export async function openApiDeps(
       sendBatcher.flushAll();
       await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);
+      await settleDeliveredRows(db);
       await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), producerRedis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);
     },
   };

@@ -13,6 +13,7 @@ import type { FileStorage } from '../shared/storage/storage.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
 import { sendBatch } from './send/send-pipeline.ts';
+import { settleDeliveredRows } from '../shared/effects/outbox.ts';
 
 /**
  * Opens the workers' connections. Called by a composition root (`workers/main.ts`, or a test) only.
@@ -51,6 +52,7 @@ export async function openWorkerDeps(
     close: async () => {
       await closeQueues(queues);
       push.close();
+      await settleDeliveredRows(db);
       await Promise.allSettled([db.destroy(), redis.quit(), queueRedis.quit()]);
     },
   };

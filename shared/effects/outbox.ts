@@ -86,10 +86,12 @@ class DeliveredRows {
     this.timer ??= setTimeout(() => void this.flush(), DELETE_EVERY_MS).unref();
   }
 
-  private async flush(): Promise<void> {
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
     const ids = this.ids;
     this.ids = [];
     this.timer = null;
+    if (ids.length === 0) return;
     try {
       await deleteOutbox(this.deps.db, ids);
     } catch (err) {
@@ -99,6 +101,10 @@ class DeliveredRows {
 }
 const DELETE_EVERY_MS = 20;
 const deliveredRows = new WeakMap<OutboxDeps['db'], DeliveredRows>();
+/** Deletes the rows still waiting to be (a process closing its pool does this first). */
+export async function settleDeliveredRows(db: OutboxDeps['db']): Promise<void> {
+  await deliveredRows.get(db)?.flush();
+}
 function deliveredRowsOf(deps: OutboxDeps): DeliveredRows {
   let rows = deliveredRows.get(deps.db);
   if (!rows) {

@@ -88,6 +88,16 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     }
   });
 
+  it('a process that closes deletes the rows it delivered first, leaving the relay nothing to repeat', async () => {
+    const closing = await startTestApi();
+    const key = `${closing.deps.config.redis.prefix}:test:{closing}`;
+    await commitWithEffects(closing.deps, async (_trx, effects) => {
+      effects.push({ kind: 'invalidate', keys: [key] });
+    });
+    await closing.close();
+    expect(await api.deps.db('outbox').whereRaw('effects @> ?::jsonb', [JSON.stringify([{ keys: [key] }])])).to.have.length(0);
+  });
+
   it('a kick committed while Redis refuses answers success, and the relay later tells the nodes and the member', async () => {
     const [owner, member] = [await newUser(), await newUser()];
     const group = await createGroup(api.http, owner, [member]);
