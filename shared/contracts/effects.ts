@@ -22,7 +22,7 @@ export const Effect = z.discriminatedUnion('kind', [
   /**
    * `on_message` of stored messages to everyone who may see them; reminders' timers. `chat_ids`, the
    * chats the messages are in, keeps their lookup to those chats' partitions (rows written before it
-   * was named lack it).
+   * was named lack it). Send batches record `sent` now; this is delivered for rows recorded before.
    */
   z.object({ kind: z.literal('messages'), msg_ids: z.array(id).min(1), chat_ids: z.array(id).optional() }),
   /**

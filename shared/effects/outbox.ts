@@ -33,9 +33,10 @@ export async function recordEffects(trx: Knex.Transaction, effects: readonly Eff
 
 /**
  * The fast path, right after commit: delivers the effects (by `deliver`, when the caller holds what
- * they point at) and deletes their outbox row (with other delivered rows, a moment later). It never throws: the change has committed, so its
- * caller must answer success. If delivery fails (Redis away, this process stopping), the row is
- * marked failed and stays; the workers' relay delivers it later.
+ * they point at) and deletes their outbox row, with other delivered rows, a moment later. It never
+ * throws: the change has committed, so its caller must answer success. If delivery fails (Redis
+ * away, this process stopping), the row is marked failed and stays; the workers' relay delivers it
+ * later.
  *
  * Effects are delivered in commit order across a failure: while a recent row's delivery has failed,
  * a later change does not overtake it (a message pushed to a session whose revocation is still
@@ -78,6 +79,8 @@ export async function deliverCommitted(
 class DeliveredRows {
   private ids: string[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The deletes so far, one after another: what a closing process waits for. */
+  private deleting: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -86,12 +89,17 @@ class DeliveredRows {
     this.timer ??= setTimeout(() => void this.flush(), DELETE_EVERY_MS).unref();
   }
 
-  async flush(): Promise<void> {
+  /** Deletes the rows waiting now; resolves once every delete so far has ended. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     const ids = this.ids;
     this.ids = [];
-    this.timer = null;
-    if (ids.length === 0) return;
+    if (ids.length > 0) this.deleting = this.deleting.then(() => this.delete(ids));
+    return this.deleting;
+  }
+
+  private async delete(ids: string[]): Promise<void> {
     try {
       await deleteOutbox(this.deps.db, ids);
     } catch (err) {
@@ -101,7 +109,7 @@ class DeliveredRows {
 }
 const DELETE_EVERY_MS = 20;
 const deliveredRows = new WeakMap<OutboxDeps['db'], DeliveredRows>();
-/** Deletes the rows still waiting to be (a process closing its pool does this first). */
+/** Deletes the rows still waiting, and waits for deletes under way (a process closing its pool does this first). */
 export async function settleDeliveredRows(db: OutboxDeps['db']): Promise<void> {
   await deliveredRows.get(db)?.flush();
 }

@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { removeMember } from '../../api/groups/group-members.service.ts';
 import { revokeSession } from '../../api/users/auth.service.ts';
 import { authenticateToken, type AuthContext } from '../../shared/auth/authenticate.ts';
+import { Effects } from '../../shared/contracts/effects.ts';
+import { deliverEffects } from '../../shared/effects/deliver-effects.ts';
 import { commitWithEffects } from '../../shared/effects/outbox.ts';
 import { relayOverdue } from '../../workers/outbox-relay.ts';
 import { editMessageProcessor } from '../../workers/processors/edit-message.processor.ts';
@@ -96,6 +98,23 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
     });
     await closing.close();
     expect(await api.deps.db('outbox').whereRaw('effects @> ?::jsonb', [JSON.stringify([{ keys: [key] }])])).to.have.length(0);
+  });
+
+  it('a `sent` row whose messages are gone delivers nothing and does not fail; one naming no messages, or ids that are not numbers, breaks the contract', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const channel = api.deps.keys.userChannel(b.uid);
+    await listen(channel);
+    // As the relay would deliver a batch's row after its group was disbanded: ids no row has any more.
+    await deliverEffects(workers.deps, Effects.parse([{ kind: 'sent', msg_ids: ['999999999999'], chat_ids: [chatId] }]), '999999999');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heardOn(channel, () => true)).to.have.length(0);
+    for (const bad of [
+      { kind: 'sent', msg_ids: [], chat_ids: [chatId] },
+      { kind: 'sent', msg_ids: ['1'], chat_ids: [] },
+      { kind: 'sent', msg_ids: ['1; drop table messages'], chat_ids: [chatId] },
+      { kind: 'sent', msg_ids: [1], chat_ids: [chatId] },
+    ]) expect(Effects.safeParse([bad]).success, JSON.stringify(bad)).to.equal(false);
   });
 
   it('a kick committed while Redis refuses answers success, and the relay later tells the nodes and the member', async () => {

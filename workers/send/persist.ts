@@ -1,6 +1,7 @@
 import { findByClientIds, isClaimedClientId, storeMessages, type MessageRow, type NewMessage, type StoredBatch } from '../../shared/db/repositories/messages.repository.ts';
 import { insertNotifications, type NotificationRow } from '../../shared/db/repositories/notifications.repository.ts';
 import { asStored } from '../../shared/validation/text.ts';
+import { Effects } from '../../shared/contracts/effects.ts';
 import { ORDER_WINDOW_MS, recordEffects, type RecordedEffects } from '../../shared/effects/outbox.ts';
 import type { WorkerDeps } from '../deps.ts';
 
@@ -101,9 +102,5 @@ const mentionsOf = (batch: StoredBatch | null): Notice[] =>
     row.mentions.map((uid) => ({ uid, type: 'mention', data: { chat_id: row.chat_id, msg_id: row.id, seq: Number(row.seq), by_uid: row.sender_uid } })),
   );
 
-/** The outbox row the store statement recorded, as the fast path delivers it. */
-const sentEffect = (batch: StoredBatch): RecordedEffects => ({
-  outboxId: batch.outbox.id,
-  behind: batch.outbox.behind,
-  effects: [{ kind: 'sent', msg_ids: batch.inserted.map((r) => r.id), chat_ids: [...new Set(batch.inserted.map((r) => r.chat_id))] }],
-});
+/** The outbox row the store statement recorded, as the fast path delivers it (its effects checked against their contract, as recorded ones are). */
+const sentEffect = (batch: StoredBatch): RecordedEffects => ({ outboxId: batch.outbox.id, behind: batch.outbox.behind, effects: Effects.parse(batch.outbox.effects) });

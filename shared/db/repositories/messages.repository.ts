@@ -83,10 +83,10 @@ export async function findByClientIds(db: Db, keys: readonly { sender_uid: strin
   return rows;
 }
 
-/** A stored batch: its rows, and the outbox row recorded with them (shared/effects/outbox.ts). */
+/** A stored batch: its rows, and the outbox row recorded with them (shared/effects/outbox.ts), its effects as written. */
 export interface StoredBatch {
   inserted: MessageRow[];
-  outbox: { id: string; behind: boolean };
+  outbox: { id: string; behind: boolean; effects: unknown };
 }
 
 /**
@@ -120,7 +120,7 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
       })),
     )
     .returning('*');
-  const { rows: stored } = await db.raw<{ rows: (MessageRow & { outbox_id: string; outbox_behind: boolean })[] }>(
+  const { rows: stored } = await db.raw<{ rows: (MessageRow & { outbox_id: string; outbox_behind: boolean; outbox_effects: unknown })[] }>(
     `with locked as (
        select id from chats where id = any(?::bigint[]) order by id for update
      ), seqs as (
@@ -139,16 +139,16 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
        select jsonb_build_array(jsonb_build_object(
          'kind', 'sent', 'msg_ids', jsonb_agg(m.id::text order by m.chat_id, m.seq), 'chat_ids', to_jsonb(?::text[])))
        from m
-       returning id, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind
+       returning id, effects, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind
      )
-     select m.*, o.id as outbox_id, o.behind as outbox_behind from m, o order by m.chat_id, m.seq`,
+     select m.*, o.id as outbox_id, o.behind as outbox_behind, o.effects as outbox_effects from m, o order by m.chat_id, m.seq`,
     [chatIds, chatIds, chatIds.map((id) => counts.get(id) as number), insert, chatIds, orderWindowMs / 1000],
   );
   const first = stored[0];
   if (!first) throw new Error('the batch stored no rows');
   return {
-    inserted: stored.map(({ outbox_id: _id, outbox_behind: _behind, ...row }) => row),
-    outbox: { id: String(first.outbox_id), behind: first.outbox_behind },
+    inserted: stored.map(({ outbox_id: _id, outbox_behind: _behind, outbox_effects: _effects, ...row }) => row),
+    outbox: { id: String(first.outbox_id), behind: first.outbox_behind, effects: first.outbox_effects },
   };
 }
 
