@@ -1,6 +1,7 @@
+import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/knex.ts';
-import { loadChatFacts, loadMemberFacts, loadPairFacts, type ChatFacts, type MemberFacts, type PairFacts } from '../db/repositories/access.repository.ts';
+import { loadChatFactsMany, loadMemberFactsMany, loadPairFactsMany, type ChatFacts, type MemberFacts, type PairFacts } from '../db/repositories/access.repository.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 import { readThrough } from './fact-cache.ts';
 
@@ -9,6 +10,10 @@ import { readThrough } from './fact-cache.ts';
  * chat C?" from friendship, blocks, membership, role and mute. The HTTP layer, the message worker
  * and file downloads all ask here. Facts are cached in Redis and invalidated on every change
  * (see `shared/social/change-set.ts`).
+ *
+ * Facts missing from Redis are loaded together: the misses of one turn of the event loop (a worker
+ * gating a batch of sends, say) cost one query per kind of fact, not one per fact. Nothing is kept in
+ * the process: every question asks Redis first, so an invalidation holds everywhere at once.
  */
 
 export type SendRefusal = 'not_member' | 'not_friends' | 'blocked' | 'muted' | 'muted_all';
@@ -23,13 +28,19 @@ export interface UserStateDeps {
   keys: RedisKeys;
 }
 
+// Batching only: answers are never remembered in the process.
+const BATCH_ONLY = { cache: false, maxBatchSize: 500 } as const;
+
 export function createUserState({ db, redis, keys }: UserStateDeps) {
-  const chat = (chatId: string) => readThrough<ChatFacts | null>(redis, keys.chatFacts(chatId), FACT_TTL_MS, () => loadChatFacts(db, chatId));
-  const member = (chatId: string, uid: string) =>
-    readThrough<MemberFacts | null>(redis, keys.memberFacts(chatId, uid), FACT_TTL_MS, () => loadMemberFacts(db, chatId, uid));
+  const chats = new DataLoader<string, ChatFacts | null>((chatIds) => loadChatFactsMany(db, chatIds), BATCH_ONLY);
+  const members = new DataLoader<{ chatId: string; uid: string }, MemberFacts | null>((pairs) => loadMemberFactsMany(db, pairs), BATCH_ONLY);
+  const pairs = new DataLoader<readonly [string, string], PairFacts>((ordered) => loadPairFactsMany(db, ordered), BATCH_ONLY);
+
+  const chat = (chatId: string) => readThrough(redis, keys.chatFacts(chatId), FACT_TTL_MS, () => chats.load(chatId));
+  const member = (chatId: string, uid: string) => readThrough(redis, keys.memberFacts(chatId, uid), FACT_TTL_MS, () => members.load({ chatId, uid }));
   const pair = (a: string, b: string) => {
     const [lo, hi] = a < b ? [a, b] : [b, a];
-    return readThrough<PairFacts>(redis, keys.pairFacts(lo, hi), FACT_TTL_MS, () => loadPairFacts(db, lo, hi));
+    return readThrough(redis, keys.pairFacts(lo, hi), FACT_TTL_MS, () => pairs.load([lo, hi]));
   };
 
   return {

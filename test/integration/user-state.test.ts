@@ -65,6 +65,27 @@ describe('user state service', () => {
     expect(await api.deps.redis.exists(api.deps.keys.chatFacts(chatId), api.deps.keys.memberFacts(chatId, a.uid), api.deps.keys.pairFacts(a.uid, b.uid))).to.equal(3);
   });
 
+  it('loads the facts that Redis misses for many questions at once in one query per kind, each answered right', async () => {
+    const pairs = await Promise.all(Array.from({ length: 8 }, async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      return { a, b, chatId: await befriend(api.http, a, b) };
+    }));
+    const [blocked] = pairs as [(typeof pairs)[number]];
+    await api.http.post('/friend/block', { token: blocked.b.token, json: { target_user_id: blocked.a.uid } });
+    const { keys, redis, db, userState } = api.deps;
+    await redis.del(...pairs.flatMap(({ a, b, chatId }) => [keys.chatFacts(chatId), keys.memberFacts(chatId, a.uid), keys.pairFacts(a.uid, b.uid)]));
+
+    const statements: string[] = [];
+    const count = (query: { sql: string }) => statements.push(query.sql);
+    db.on('query', count);
+    const decisions = await Promise.all(pairs.map(({ a, chatId }) => userState.canSend(a.uid, chatId)).concat(userState.canSend(blocked.b.uid, '999999999999')));
+    db.off('query', count);
+
+    expect(decisions.map((d) => (d.allowed ? 'allowed' : d.code))).to.deep.equal(['blocked', ...Array(7).fill('allowed'), 'not_member']);
+    // One query each for the chats, the memberships and the pairs: not one per fact.
+    expect(statements).to.have.length(3);
+  });
+
   describe('the fact cache', () => {
     it('never stores an answer loaded before an invalidation that happened during the load', async () => {
       const key = `${uniquePrefix()}:fact`;

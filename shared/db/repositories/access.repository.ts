@@ -1,6 +1,7 @@
 import type { Db } from '../knex.ts';
+import { isBigintId } from '../../validation/ids.ts';
 
-/** The facts the user state service decides from, each read in one query. */
+/** The facts the user state service decides from, each kind read for many keys in one query. */
 
 export interface ChatFacts {
   kind: 'direct' | 'group';
@@ -24,15 +25,17 @@ export interface PairFacts {
   blockers: string[];
 }
 
-export async function loadChatFacts(db: Db, chatId: string): Promise<ChatFacts | null> {
-  const row = await db('chats as c')
-    .leftJoin('groups as g', 'g.chat_id', 'c.id')
-    .select<{ kind: 'direct' | 'group'; direct_key: string | null; group_id: string | null; mute_all: boolean | null; members_can_pin: boolean | null; category: 'small' | 'large' | null } | undefined>(
-      'c.kind', 'c.direct_key', 'g.id as group_id', 'g.mute_all', 'g.members_can_pin', 'g.category',
-    )
-    .where('c.id', chatId)
-    .first();
-  if (!row) return null;
+interface ChatFactsRow {
+  id: string;
+  kind: 'direct' | 'group';
+  direct_key: string | null;
+  group_id: string | null;
+  mute_all: boolean | null;
+  members_can_pin: boolean | null;
+  category: 'small' | 'large' | null;
+}
+
+const chatFactsOf = (row: ChatFactsRow): ChatFacts => {
   const direct = row.direct_key?.split(':');
   return {
     kind: row.kind,
@@ -42,20 +45,48 @@ export async function loadChatFacts(db: Db, chatId: string): Promise<ChatFacts |
     membersCanPin: row.members_can_pin ?? false,
     category: row.category,
   };
+};
+
+/** The facts of each chat, in the order asked (null: no such chat). */
+export async function loadChatFactsMany(db: Db, chatIds: readonly string[]): Promise<(ChatFacts | null)[]> {
+  const ids = [...new Set(chatIds.filter(isBigintId))];
+  const rows = ids.length === 0 ? [] : await db('chats as c')
+    .leftJoin('groups as g', 'g.chat_id', 'c.id')
+    .select<ChatFactsRow[]>('c.id', 'c.kind', 'c.direct_key', 'g.id as group_id', 'g.mute_all', 'g.members_can_pin', 'g.category')
+    .whereRaw('c.id = any(?::bigint[])', [ids]);
+  const byId = new Map(rows.map((row) => [row.id, chatFactsOf(row)]));
+  return chatIds.map((id) => byId.get(id) ?? null);
 }
 
-export async function loadMemberFacts(db: Db, chatId: string, uid: string): Promise<MemberFacts | null> {
-  const row = await db('chat_members').select<{ role: MemberFacts['role']; muted_until: Date | null } | undefined>('role', 'muted_until').where({ chat_id: chatId, uid }).first();
-  return row ? { role: row.role, mutedUntil: row.muted_until?.toISOString() ?? null } : null;
-}
-
-export async function loadPairFacts(db: Db, a: string, b: string): Promise<PairFacts> {
-  const { rows } = await db.raw<{ rows: { friends: boolean; blockers: string[] }[] }>(
-    `select exists(select 1 from friendships where uid = ? and friend_uid = ?) as friends,
-            coalesce((select array_agg(blocker_uid) from blocks
-                      where (blocker_uid = ? and blocked_uid = ?) or (blocker_uid = ? and blocked_uid = ?)), '{}') as blockers`,
-    [a, b, a, b, b, a],
+/** The facts of each (chat, member), in the order asked (null: not a member). */
+export async function loadMemberFactsMany(db: Db, keys: readonly { chatId: string; uid: string }[]): Promise<(MemberFacts | null)[]> {
+  const valid = keys.filter((k) => isBigintId(k.chatId));
+  const { rows } = valid.length === 0 ? { rows: [] } : await db.raw<{ rows: { chat_id: string; uid: string; role: MemberFacts['role']; muted_until: Date | null }[] }>(
+    `select m.chat_id, m.uid, m.role, m.muted_until
+       from unnest(?::bigint[], ?::bpchar[]) as k(chat_id, uid)
+       join chat_members m on m.chat_id = k.chat_id and m.uid = k.uid`,
+    [valid.map((k) => k.chatId), valid.map((k) => k.uid)],
   );
-  const row = rows[0];
-  return { friends: row?.friends ?? false, blockers: row?.blockers ?? [] };
+  const byKey = new Map(rows.map((row) => [`${row.chat_id}:${row.uid}`, { role: row.role, mutedUntil: row.muted_until?.toISOString() ?? null }]));
+  return keys.map((k) => byKey.get(`${k.chatId}:${k.uid}`) ?? null);
+}
+
+/** Whether `a` counts `b` as a friend, and who of the two blocks the other, for each pair in the order asked. */
+export async function loadPairFactsMany(db: Db, pairs: readonly (readonly [string, string])[]): Promise<PairFacts[]> {
+  if (pairs.length === 0) return [];
+  const { rows } = await db.raw<{ rows: { a: string; b: string; friends: boolean; blockers: string[] }[] }>(
+    `select k.a, k.b,
+            exists(select 1 from friendships where uid = k.a and friend_uid = k.b) as friends,
+            coalesce((select array_agg(blocker_uid) from blocks
+                      where (blocker_uid = k.a and blocked_uid = k.b) or (blocker_uid = k.b and blocked_uid = k.a)), '{}') as blockers
+       from unnest(?::bpchar[], ?::bpchar[]) as k(a, b)`,
+    [pairs.map(([a]) => a), pairs.map(([, b]) => b)],
+  );
+  const byPair = new Map(rows.map((row) => [`${row.a}:${row.b}`, { friends: row.friends, blockers: row.blockers }]));
+  return pairs.map(([a, b]) => byPair.get(`${a}:${b}`) ?? { friends: false, blockers: [] });
+}
+
+/** One pair's facts (inside a transaction that is about to change them, say). */
+export async function loadPairFacts(db: Db, a: string, b: string): Promise<PairFacts> {
+  return (await loadPairFactsMany(db, [[a, b]]))[0] as PairFacts;
 }
