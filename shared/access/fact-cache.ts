@@ -1,5 +1,6 @@
+import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
-import { execPerSlot } from '../redis/slots.ts';
+import { execPerSlot, groupBySlot } from '../redis/slots.ts';
 
 /**
  * A read-through Redis cache that cannot keep a stale answer after an invalidation.
@@ -8,6 +9,9 @@ import { execPerSlot } from '../redis/slots.ts';
  * and stores its answer only if the generation is unchanged (checked atomically in Lua). A writer
  * bumps the generation and deletes the value after its transaction commits. So a reader that loaded
  * before the commit can never write its old answer back over the invalidation.
+ *
+ * The facts asked for in one turn of the event loop (a worker gating a batch of sends) are read with
+ * one `MGET` per Redis slot, not one each.
  */
 
 const FILL_IF_GENERATION_UNCHANGED = `
@@ -21,9 +25,35 @@ const generationKey = (key: string) => `${key}:gen`;
 // Far longer than any load takes, so a counter cannot expire and restart under a reader.
 const GENERATION_TTL_MS = 24 * 3600 * 1000;
 
+type Cached = readonly [value: string | null, generation: string | null];
+
+/** Each connection's reads of this turn, gathered (nothing is remembered between turns). */
+const readers = new WeakMap<Redis, DataLoader<string, Cached>>();
+
+function readerOf(redis: Redis): DataLoader<string, Cached> {
+  let reader = readers.get(redis);
+  if (!reader) {
+    reader = new DataLoader((keys) => readMany(redis, keys), { cache: false, maxBatchSize: 256 });
+    readers.set(redis, reader);
+  }
+  return reader;
+}
+
+/** Values and generations of `keys`, one `MGET` per slot (a fact and its counter share one). */
+async function readMany(redis: Redis, keys: readonly string[]): Promise<Cached[]> {
+  const read = new Map<string, Cached>();
+  await Promise.all(
+    groupBySlot(redis, [...new Set(keys)], (key) => key).map(async (group) => {
+      const values = await redis.mget(group.flatMap((key) => [key, generationKey(key)]));
+      group.forEach((key, i) => read.set(key, [values[2 * i] ?? null, values[2 * i + 1] ?? null]));
+    }),
+  );
+  return keys.map((key) => read.get(key) as Cached);
+}
+
 export async function readThrough<T>(redis: Redis, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
-  const [cached, generation] = await redis.mget(key, generationKey(key));
-  if (cached !== null && cached !== undefined) return JSON.parse(cached) as T;
+  const [cached, generation] = await readerOf(redis).load(key);
+  if (cached !== null) return JSON.parse(cached) as T;
   const value = await load();
   await redis.eval(FILL_IF_GENERATION_UNCHANGED, 2, key, generationKey(key), generation ?? '0', JSON.stringify(value), ttlMs);
   return value;

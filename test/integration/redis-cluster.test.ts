@@ -63,6 +63,10 @@ describe('Redis Cluster: multi-key commands stay within a slot', function () {
     expect(await readThrough(redis, factKeys[3] as string, 60_000, async () => ({ i: 'stale' }))).to.deep.equal({ i: 3 });
     await invalidate(redis, [...factKeys, keys.pairFacts('a', 'b'), keys.memberFacts('1', 'u')]);
     expect(await readThrough(redis, factKeys[3] as string, 60_000, async () => ({ i: 'fresh' }))).to.deep.equal({ i: 'fresh' });
+    // Read together (one MGET per slot): every fact found, the invalidated ones loaded afresh.
+    const together = await Promise.all(factKeys.map((key, i) => readThrough(redis, key, 60_000, async () => ({ i, again: true }))));
+    expect(together).to.deep.equal(factKeys.map((_, i) => (i === 3 ? { i: 'fresh' } : { i, again: true })));
+    expect(await Promise.all(factKeys.map((key) => readThrough(redis, key, 60_000, async () => 'unused')))).to.deep.equal(together);
   });
 
   it('presence: online, renewal, sweep and offline run as scripts on one slot', async () => {

@@ -86,6 +86,28 @@ describe('user state service', () => {
     expect(statements).to.have.length(3);
   });
 
+  it('reads the cached facts of many questions at once: one MGET per step of the decision, not one per fact', async () => {
+    const pairs = await Promise.all(Array.from({ length: 8 }, async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      return { a, chatId: await befriend(api.http, a, b) };
+    }));
+    const { redis, userState } = api.deps;
+    const ask = () => Promise.all(pairs.map(({ a, chatId }) => userState.canSend(a.uid, chatId)));
+    await ask(); // now cached
+
+    const mget = redis.mget.bind(redis);
+    const reads: number[] = [];
+    redis.mget = ((...args: Parameters<typeof redis.mget>) => {
+      reads.push(args.flat().length);
+      return mget(...args);
+    }) as typeof redis.mget;
+    const decisions = await ask().finally(() => (redis.mget = mget));
+
+    expect(decisions.every((d) => d.allowed)).to.equal(true);
+    // The chats and memberships together, then the pairs; each fact with its generation counter.
+    expect(reads).to.deep.equal([32, 16]);
+  });
+
   describe('the fact cache', () => {
     it('never stores an answer loaded before an invalidation that happened during the load', async () => {
       const key = `${uniquePrefix()}:fact`;
