@@ -31,8 +31,8 @@ export interface ApiDeps {
   queues: Queues;
   /** Sends on their way to the workers, gathered into one job per queue partition, answered on this process's reply channel. */
   sendBatcher: SendBatcher;
-  /** Completions of `messages` jobs by physical queue (one per partition), so a request can wait for the worker's answer. */
-  messageEvents: ReadonlyMap<string, QueueEvents>;
+  /** Completions of `message-actions` jobs by physical queue (one per partition), so a request can wait for the worker's answer. */
+  actionEvents: ReadonlyMap<string, QueueEvents>;
   /** Completions of `media` jobs, so a thumbnail request can wait for one being made. */
   mediaEvents: QueueEvents;
   userState: UserState;
@@ -82,8 +82,9 @@ export async function openApiDeps(
     events.setMaxListeners(0);
     return events;
   };
-  const messageEvents = new Map<string, QueueEvents>();
-  for (const { name, queue, prefix } of physicalQueues(layout)) if (queue === 'messages') messageEvents.set(name, await openEvents(name, prefix));
+  // Sends are answered on the reply channel: nobody reads the `messages` queue's events.
+  const actionEvents = new Map<string, QueueEvents>();
+  for (const { name, queue, prefix } of physicalQueues(layout)) if (queue === 'message-actions') actionEvents.set(name, await openEvents(name, prefix));
   const media = physicalQueues(layout).find((q) => q.queue === 'media');
   if (!media) throw new Error('no media queue');
   const mediaEvents = await openEvents(media.name, media.prefix);
@@ -91,7 +92,7 @@ export async function openApiDeps(
   // Without listeners BullMQ prints connection errors to stderr; the connection's own listener logs them.
   const onQueueError = (err: Error) => log.debug({ err: err.message }, 'queue connection error');
   for (const queue of allQueues(queues)) queue.on('error', onQueueError);
-  for (const events of [...messageEvents.values(), mediaEvents]) events.on('error', onQueueError);
+  for (const events of [...actionEvents.values(), mediaEvents]) events.on('error', onQueueError);
   return {
     config,
     db,
@@ -100,7 +101,7 @@ export async function openApiDeps(
     keys,
     queues,
     sendBatcher,
-    messageEvents,
+    actionEvents,
     mediaEvents,
     userState: createUserState({ db, redis, keys }),
     authCache,
@@ -110,7 +111,7 @@ export async function openApiDeps(
     vapidKeys: vapidKeySource(db, config.push.webPush.keys),
     close: async () => {
       sendBatcher.flushAll();
-      await Promise.all([...messageEvents.values(), mediaEvents].map((events) => events.close()));
+      await Promise.all([...actionEvents.values(), mediaEvents].map((events) => events.close()));
       await closeQueues(queues);
       await settleDeliveredRows(db);
       await Promise.allSettled([db.destroy(), reads.close(), redis.quit(), producerRedis.quit(), subscriber.quit(), ...eventConnections.map((c) => c.quit())]);

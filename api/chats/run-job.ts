@@ -17,8 +17,8 @@ export const DURABLE: JobsOptions = {
 };
 
 /**
- * Enqueues a `messages` job and waits a bounded time for the worker's answer, parsed against the
- * job's declared result. A refusal the worker declares (shared/contracts/job-outcomes.ts) becomes
+ * Enqueues a `message-actions` job (a recall, a reaction, an edit) and waits a bounded time for the
+ * worker's answer, parsed against the job's declared result. A refusal the worker declares (shared/contracts/job-outcomes.ts) becomes
  * that AppError; if the wait runs out the job is still queued (or retrying) and will run, and the
  * caller answers 202. A job that failed for good for another reason is a server error, never 202.
  *
@@ -35,7 +35,7 @@ export async function runMessageJob<C extends JobContract>(
   const job = await enqueue(deps.queues, contract, data, { ...DURABLE, jobId });
   // The partition the job went to, and that partition's completions.
   const queue = queueFor(deps.queues, contract, data);
-  const events = deps.messageEvents.get(queue.name);
+  const events = deps.actionEvents.get(queue.name);
   if (!events) throw new Error(`no completion events for queue "${queue.name}"`);
   let value: unknown;
   try {

@@ -8,7 +8,7 @@ import { WebhookEvent } from '../contracts/webhooks.ts';
  * Producers parse data before enqueueing and processors parse it again before acting, so a job
  * written by an older or buggy producer fails loudly instead of half-working.
  */
-export const QUEUE_NAMES = ['system', 'messages', 'notifications', 'timers', 'media', 'push', 'webhooks'] as const;
+export const QUEUE_NAMES = ['system', 'messages', 'message-actions', 'notifications', 'timers', 'media', 'push', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
@@ -17,11 +17,16 @@ export interface JobContract<S extends z.ZodType = z.ZodType, R extends z.ZodTyp
   schema: S;
   /** What the job hands back when it succeeds (its BullMQ return value); the api parses it. */
   result: R;
+  /** The queue an earlier release enqueued these jobs on: its workers still run the ones waiting there. */
+  formerQueue?: QueueName;
 }
 
 function defineJob<S extends z.ZodType, R extends z.ZodType = z.ZodUnknown>(queue: QueueName, name: string, schema: S, result?: R): JobContract<S, R> {
   return { queue, name, schema, result: (result ?? z.unknown()) as R };
 }
+
+/** A job an earlier release enqueued on `formerQueue`. */
+const movedFrom = <C extends JobContract>(formerQueue: QueueName, contract: C): C => ({ ...contract, formerQueue });
 
 /**
  * A round trip through Redis and a worker: proves the queue path is alive. `work_ms` makes the
@@ -94,30 +99,35 @@ export const sendBatchJob = defineJob(
   z.object({ created: z.number().int(), existing: z.number().int(), refused: z.number().int() }),
 );
 
-export const recallMessageJob = defineJob(
-  'messages',
+/*
+ * A person's actions on stored messages (recall, reactions, edits): the api waits for each one's
+ * outcome on its queue's events, so they have a queue of their own, apart from the sends (answered on
+ * the api's reply channel), whose events nobody reads.
+ */
+export const recallMessageJob = movedFrom('messages', defineJob(
+  'message-actions',
   'recall-message',
   z.object({ uid, msg_id: id, requested_at: z.iso.datetime() }),
   z.object({ chat_id: id, msg_id: id, seq: z.number().int(), recalled: z.literal(true) }),
-);
+));
 
-export const reactJob = defineJob(
-  'messages',
+export const reactJob = movedFrom('messages', defineJob(
+  'message-actions',
   'react',
   z.object({ uid, chat_id: id, msg_id: id, emoji: z.string(), action: z.enum(['add', 'remove']) }),
   z.object({ chat_id: id, msg_id: id, reactions: z.array(Reaction) }),
-);
+));
 
 /**
  * A sender's edit of a text or emote message, gated like a send. The api gives each request its own
  * job id; the worker notes it with the edit, so a job run twice edits once.
  */
-export const editMessageJob = defineJob(
-  'messages',
+export const editMessageJob = movedFrom('messages', defineJob(
+  'message-actions',
   'edit-message',
   z.object({ uid, chat_id: id, msg_id: id, message: z.string(), format: z.enum(['plain', 'markdown']), requested_at: z.iso.datetime() }),
   MessageObject,
-);
+));
 
 /** Every few minutes: removes the stored objects of uploads abandoned midway (their api stopped). */
 export const sweepUploadsJob = defineJob('timers', 'sweep-uploads', z.object({}));

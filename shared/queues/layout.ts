@@ -4,8 +4,8 @@ import { QUEUE_NAMES, type QueueName } from './contracts.ts';
 /**
  * Where each BullMQ queue lives in Redis.
  *
- * - Partitions: the hot `messages` queue is split into `MESSAGE_QUEUE_PARTITIONS` queues by a hash of
- *   the job's chat, so on a Redis Cluster its load spreads over shards while one chat's jobs stay in
+ * - Partitions: the hot `messages` queue (and `message-actions` beside it) is split into
+ *   `MESSAGE_QUEUE_PARTITIONS` queues by a hash of the job's chat, so on a Redis Cluster its load spreads over shards while one chat's jobs stay in
  *   one queue (its order and the send batching are unchanged). Partition 0 keeps the queue's own
  *   name; partition i is `<name>-<i>`. Workers consume every partition.
  * - Prefix: BullMQ keeps a queue's keys under `<prefix>:<queue>:…` and runs scripts over several of
@@ -22,7 +22,7 @@ export interface QueueLayout {
   partitions: number;
 }
 
-export const PARTITIONED_QUEUES: ReadonlySet<QueueName> = new Set<QueueName>(['messages']);
+export const PARTITIONED_QUEUES: ReadonlySet<QueueName> = new Set<QueueName>(['messages', 'message-actions']);
 
 export function queueLayout(redis: Config['redis']): QueueLayout {
   return { redisPrefix: redis.prefix, cluster: redis.clusterNodes !== null, partitions: redis.messagePartitions };
