@@ -10,6 +10,7 @@ import type { PushProviders } from '../shared/push/push-providers.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 import type { MessageRow } from '../shared/db/repositories/messages.repository.ts';
 import type { Batcher } from './send/batcher.ts';
+import type { PendingWork } from './pending-work.ts';
 import type { ModeratedSend } from './send/moderation.ts';
 import type { SendOutcome } from './send/send-pipeline.ts';
 
@@ -28,6 +29,8 @@ export interface WorkerDeps {
   storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
   sendBatcher: Batcher<ModeratedSend, SendOutcome>;
+  /** What follows committed sends after their senders are answered (pushes, webhook events): awaited on close. */
+  deliveries: PendingWork;
   /** The push services (Web Push, FCM, APNs) devices are reached through. */
   push: PushProviders;
   log: Logger;

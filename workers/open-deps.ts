@@ -12,6 +12,7 @@ import { openStorage } from '../shared/storage/create-storage.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
 import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
+import { PendingWork } from './pending-work.ts';
 import { sendBatch } from './send/send-pipeline.ts';
 import { settleDeliveredRows } from '../shared/effects/outbox.ts';
 
@@ -46,10 +47,12 @@ export async function openWorkerDeps(
     userState: createUserState({ db, redis, keys }),
     storage,
     sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
+    deliveries: new PendingWork(),
     push,
     log,
     metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: allQueues(queues) }),
     close: async () => {
+      await deps.deliveries.settled();
       await closeQueues(queues);
       push.close();
       await settleDeliveredRows(db);

@@ -42,10 +42,11 @@ export async function deliverEffects(deps: EffectDeps, effects: readonly Effect[
  * What follows a stored send batch (the `sent` effect of outbox row `outboxId`), given its messages as
  * they are now: `on_message` and reminders' timers, the recipients' pushes, the `message.created`
  * webhook events. Safe to repeat: frames carry ids, jobs fixed ids, and each event's id is derived from
- * its message (shared/webhooks/events.ts).
+ * its message (shared/webhooks/events.ts). `framesOut` is told once the frames are published.
  */
-export async function deliverSent(deps: EffectDeps, messages: readonly MessageRow[], outboxId: string): Promise<void> {
+export async function deliverSent(deps: EffectDeps, messages: readonly MessageRow[], outboxId: string, framesOut?: () => void): Promise<void> {
   await publishMessages(deps, messages, []);
+  framesOut?.();
   await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, messages, []);
   await enqueueWebhooks(deps, messages.map(webhookEvents.messageCreated), outboxId);
 }

@@ -83,6 +83,32 @@ describe('send batches: many sends in one job, each answered on its own', functi
     expect(await api.deps.db('messages').where({ sender_uid: stranger.uid })).to.have.length(0);
   });
 
+  it('a send is answered once its frames are out, without waiting for its offline pushes to be scheduled', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const channel = api.deps.keys.userChannel(b.uid);
+    await listener.subscribe(channel);
+    const outboxRowsOf = async (msgId: string) => Number((await api.deps.db('outbox').whereRaw('effects::text like ?', [`%"${msgId}"%`]).count<{ n: string }[]>('* as n'))[0]?.n);
+    let msgId = '';
+    // Scheduling the offline pushes reads push_subscriptions: held up until this lock goes.
+    const lock = await api.deps.db.transaction();
+    try {
+      await lock.raw('lock table push_subscriptions in access exclusive mode');
+      const started = Date.now();
+      const answer = await send(a, chatId, cgid(), 'answered before its pushes');
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+      msgId = answer.body.id;
+      expect(Date.now() - started).to.be.below(api.deps.config.api.jobWaitMs);
+      // Its on_message went out before the answer.
+      expect(heard.some((h) => h.channel === channel && h.message.includes(`"id":"${answer.body.id}"`))).to.equal(true);
+      // The outbox row is done only once the pushes are scheduled too.
+      expect(await outboxRowsOf(msgId)).to.equal(1);
+    } finally {
+      await lock.rollback();
+    }
+    await waitFor(async () => (await outboxRowsOf(msgId)) === 0, 10_000);
+  });
+
   /** A batch job as BullMQ would hand it to a worker, for running the processor by hand. */
   const jobOf = (data: BatchData, attempts: number, updates: BatchData[]) =>
     ({

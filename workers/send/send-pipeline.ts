@@ -20,9 +20,10 @@ export type SendOutcome =
  *   2. persist — atomically (one statement, unless the batch mentions someone or carries notices):
  *                gapless per-chat seqs, idempotent on (sender, client_generated_id), and an outbox row
  *                naming what follows, so it survives any crash after commit
- *   3. publish — push to every device that may see each message, schedule the offline pushes of its
- *                recipients (shared/push/), enqueue its webhook events, then mark the outbox row done;
- *                if this fails or the worker dies first, the relay (workers/outbox-relay.ts) does it
+ *   3. publish — push to every device that may see each message (then the senders are answered),
+ *                schedule the offline pushes of its recipients (shared/push/), enqueue its webhook
+ *                events, then mark the outbox row done; if this fails or the worker dies first, the
+ *                relay (workers/outbox-relay.ts) does it
  * A refusal reaches the sender as the job's failure (the api's 403) and as an `on_notify` send_failed,
  * for clients whose request had already been answered 202 — stored once per request, however often
  * its job runs. A message that cannot be gated or stored fails alone; the rest of its batch goes on.
@@ -44,8 +45,8 @@ export async function sendBatch(deps: WorkerDeps, requests: readonly ModeratedSe
   const stored = await persistIsolated(deps, accepted.map((a) => a.message), notices);
 
   const t2 = performance.now();
-  // 3. publish
-  for (const persisted of stored.results) await publishStored(deps, persisted);
+  // 3. publish: the senders are answered once the frames are out; pushes and webhook events follow
+  await deliverStored(deps, stored.results);
 
   const t3 = performance.now();
   accepted.forEach((a, k) => {
@@ -120,15 +121,29 @@ async function persistIsolated(deps: WorkerDeps, messages: Parameters<typeof per
 }
 
 /**
- * The fast path after commit: deliver what was stored and mark its outbox rows done
- * (shared/effects/outbox.ts, which also keeps the order behind a failed delivery). A failure here is
- * logged, not thrown — the messages are stored and their jobs succeed; the relay delivers them.
+ * The fast path after commit: delivers what was stored and marks its outbox rows done
+ * (shared/effects/outbox.ts, which also keeps the order behind a failed delivery). Resolves as soon as
+ * the last batch's `on_message` frames are out, so the senders are answered then: their messages were
+ * durable at commit, and no answer gets ahead of its frames. The rest (offline pushes, webhook events,
+ * notices) goes on without holding the answers, tracked by `deps.deliveries` so a closing worker
+ * waits for it. A failure is logged, not thrown — the messages are stored and their jobs succeed; the
+ * relay delivers them.
  */
-async function publishStored(deps: WorkerDeps, persisted: PersistResult): Promise<void> {
-  if (persisted.sent) {
-    deps.hooks?.afterSendCommit?.(persisted.created);
-    // The stored rows are at hand: the relay, if it comes to that, reads them again.
-    await deliverCommitted(deps, persisted.sent, (_effects, outboxId) => deliverSent(deps, persisted.created, outboxId));
+async function deliverStored(deps: WorkerDeps, results: readonly PersistResult[]): Promise<void> {
+  let framesOut!: () => void;
+  const answerable = new Promise<void>((resolve) => (framesOut = resolve));
+  deps.deliveries.track(deliverInOrder(deps, results, framesOut).finally(framesOut));
+  await answerable;
+}
+
+async function deliverInOrder(deps: WorkerDeps, results: readonly PersistResult[], framesOut: () => void): Promise<void> {
+  for (const [i, persisted] of results.entries()) {
+    if (persisted.sent) {
+      deps.hooks?.afterSendCommit?.(persisted.created);
+      // The stored rows are at hand: the relay, if it comes to that, reads them again.
+      const last = i === results.length - 1;
+      await deliverCommitted(deps, persisted.sent, (_effects, outboxId) => deliverSent(deps, persisted.created, outboxId, last ? framesOut : undefined));
+    }
+    await deliverCommitted(deps, persisted.noticed);
   }
-  await deliverCommitted(deps, persisted.noticed);
 }
