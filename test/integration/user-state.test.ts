@@ -76,7 +76,8 @@ describe('user state service', () => {
     await redis.del(...pairs.flatMap(({ a, b, chatId }) => [keys.chatFacts(chatId), keys.memberFacts(chatId, a.uid), keys.pairFacts(a.uid, b.uid)]));
 
     const statements: string[] = [];
-    const count = (query: { sql: string }) => statements.push(query.sql);
+    // Reads only: the block above leaves an outbox row for the api's next batched delete, which may land here.
+    const count = (query: { sql: string }) => query.sql.startsWith('select') && statements.push(query.sql);
     db.on('query', count);
     const decisions = await Promise.all(pairs.map(({ a, chatId }) => userState.canSend(a.uid, chatId)).concat(userState.canSend(blocked.b.uid, '999999999999')));
     db.off('query', count);

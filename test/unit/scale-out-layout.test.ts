@@ -14,13 +14,14 @@ describe('scale-out layout: queues, hash tags, WAL positions', () => {
     expect(queueNameFor(layout, 'messages', { chat_id: '42' })).to.equal('messages');
   });
 
-  it('a cluster splits messages into partitions, each queue under a hash tag of its own', () => {
+  it('a cluster splits the message queues into partitions, each queue under a hash tag of its own', () => {
     const config = loadConfig({ REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001', MESSAGE_QUEUE_PARTITIONS: '4' });
     expect(config.redis.clusterNodes).to.deep.equal([{ host: '127.0.0.1', port: 7000 }, { host: '127.0.0.1', port: 7001 }]);
     const layout = queueLayout(config.redis);
     const queues = physicalQueues(layout);
     expect(queues.filter((q) => q.queue === 'messages').map((q) => q.name)).to.deep.equal(['messages', 'messages-1', 'messages-2', 'messages-3']);
-    expect(queues.filter((q) => q.queue !== 'messages')).to.have.length(QUEUE_NAMES.length - 1);
+    expect(queues.filter((q) => q.queue === 'message-actions').map((q) => q.name)).to.deep.equal(['message-actions', 'message-actions-1', 'message-actions-2', 'message-actions-3']);
+    expect(queues.filter((q) => q.queue !== 'messages' && q.queue !== 'message-actions')).to.have.length(QUEUE_NAMES.length - 2);
     for (const q of queues) expect(slotText(`${q.prefix}:${q.name}:wait`)).to.equal(q.name);
     expect(bullPrefix(layout, 'messages-2')).to.equal('wetty:bull:{messages-2}');
   });
