@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Redis } from 'ioredis';
+import { RedisScript } from '../redis/script.ts';
 import { execPerSlot, groupBySlot } from '../redis/slots.ts';
 
 /**
@@ -14,11 +15,11 @@ import { execPerSlot, groupBySlot } from '../redis/slots.ts';
  * one `MGET` per Redis slot, not one each.
  */
 
-const FILL_IF_GENERATION_UNCHANGED = `
+const FILL_IF_GENERATION_UNCHANGED = new RedisScript(`
 if (redis.call('GET', KEYS[2]) or '0') == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 end
-return 1`;
+return 1`);
 
 // The key's `{hash tag}` (shared/redis/keys.ts) keeps a fact and its counter in one cluster slot.
 const generationKey = (key: string) => `${key}:gen`;
@@ -55,7 +56,7 @@ export async function readThrough<T>(redis: Redis, key: string, ttlMs: number, l
   const [cached, generation] = await readerOf(redis).load(key);
   if (cached !== null) return JSON.parse(cached) as T;
   const value = await load();
-  await redis.eval(FILL_IF_GENERATION_UNCHANGED, 2, key, generationKey(key), generation ?? '0', JSON.stringify(value), ttlMs);
+  await FILL_IF_GENERATION_UNCHANGED.run(redis, [key, generationKey(key)], [generation ?? '0', JSON.stringify(value), ttlMs]);
   return value;
 }
 
