@@ -14,7 +14,7 @@ import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
 import { PendingWork } from './pending-work.ts';
 import { sendBatch } from './send/send-pipeline.ts';
-import { settleDeliveredRows } from '../shared/effects/outbox.ts';
+import { errorText, settleDeliveredRows } from '../shared/effects/outbox.ts';
 
 /**
  * Opens the workers' connections. Called by a composition root (`workers/main.ts`, or a test) only.
@@ -47,7 +47,8 @@ export async function openWorkerDeps(
     userState: createUserState({ db, redis, keys }),
     storage,
     sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
-    deliveries: new PendingWork(),
+    // The post-commit work of this many send batches at most runs behind their answers.
+    deliveries: new PendingWork(64, (err) => log.error({ err: errorText(err) }, 'post-commit delivery failed unexpectedly')),
     push,
     log,
     metrics: createMetrics('workers', { ...metricsOptions, queueDepthOf: allQueues(queues) }),

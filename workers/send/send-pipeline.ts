@@ -130,6 +130,8 @@ async function persistIsolated(deps: WorkerDeps, messages: Parameters<typeof per
  * relay delivers them.
  */
 async function deliverStored(deps: WorkerDeps, results: readonly PersistResult[]): Promise<void> {
+  // When earlier batches' pushes fall behind, the answers wait (and with them the jobs) rather than the work pile up.
+  await deps.deliveries.room();
   let framesOut!: () => void;
   const answerable = new Promise<void>((resolve) => (framesOut = resolve));
   deps.deliveries.track(deliverInOrder(deps, results, framesOut).finally(framesOut));
@@ -137,12 +139,12 @@ async function deliverStored(deps: WorkerDeps, results: readonly PersistResult[]
 }
 
 async function deliverInOrder(deps: WorkerDeps, results: readonly PersistResult[], framesOut: () => void): Promise<void> {
+  const lastSent = results.reduce((last, persisted, i) => (persisted.sent ? i : last), -1);
   for (const [i, persisted] of results.entries()) {
     if (persisted.sent) {
       deps.hooks?.afterSendCommit?.(persisted.created);
       // The stored rows are at hand: the relay, if it comes to that, reads them again.
-      const last = i === results.length - 1;
-      await deliverCommitted(deps, persisted.sent, (_effects, outboxId) => deliverSent(deps, persisted.created, outboxId, last ? framesOut : undefined));
+      await deliverCommitted(deps, persisted.sent, (_effects, outboxId) => deliverSent(deps, persisted.created, outboxId, i === lastSent ? framesOut : undefined));
     }
     await deliverCommitted(deps, persisted.noticed);
   }
