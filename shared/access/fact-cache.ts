@@ -40,16 +40,24 @@ function readerOf(redis: Redis): DataLoader<string, Cached> {
   return reader;
 }
 
-/** Values and generations of `keys`, one `MGET` per slot (a fact and its counter share one). */
-async function readMany(redis: Redis, keys: readonly string[]): Promise<Cached[]> {
-  const read = new Map<string, Cached>();
+/**
+ * Values and generations of `keys`, one `MGET` per slot (a fact and its counter share one): on a
+ * single node one for all, on a cluster one per fact (each has a hash tag of its own). A slot that
+ * cannot be read fails its own keys only.
+ */
+async function readMany(redis: Redis, keys: readonly string[]): Promise<(Cached | Error)[]> {
+  const read = new Map<string, Cached | Error>();
   await Promise.all(
     groupBySlot(redis, [...new Set(keys)], (key) => key).map(async (group) => {
-      const values = await redis.mget(group.flatMap((key) => [key, generationKey(key)]));
-      group.forEach((key, i) => read.set(key, [values[2 * i] ?? null, values[2 * i + 1] ?? null]));
+      try {
+        const values = await redis.mget(group.flatMap((key) => [key, generationKey(key)]));
+        group.forEach((key, i) => read.set(key, [values[2 * i] ?? null, values[2 * i + 1] ?? null]));
+      } catch (err) {
+        for (const key of group) read.set(key, err instanceof Error ? err : new Error(String(err)));
+      }
     }),
   );
-  return keys.map((key) => read.get(key) as Cached);
+  return keys.map((key) => read.get(key) as Cached | Error);
 }
 
 export async function readThrough<T>(redis: Redis, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {

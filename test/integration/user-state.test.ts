@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { invalidate, readThrough } from '../../shared/access/fact-cache.ts';
+import { loadMemberFactsMany } from '../../shared/db/repositories/access.repository.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { uniquePrefix } from '../support/config.ts';
 import { befriend, createGroup } from '../support/social.ts';
@@ -85,6 +86,11 @@ describe('user state service', () => {
     expect(decisions.map((d) => (d.allowed ? 'allowed' : d.code))).to.deep.equal(['blocked', ...Array(7).fill('allowed'), 'not_member']);
     // One query each for the chats, the memberships and the pairs: not one per fact.
     expect(statements).to.have.length(3);
+    // A key that is no id finds nothing and spoils nothing asked with it.
+    const [first] = pairs as [(typeof pairs)[number]];
+    const members = await loadMemberFactsMany(db, [{ chatId: 'not-an-id', uid: first.a.uid }, { chatId: first.chatId, uid: first.a.uid }]);
+    expect(members[0]).to.equal(null);
+    expect(members[1]).to.deep.include({ mutedUntil: null });
   });
 
   it('reads the cached facts of many questions at once: one MGET per step of the decision, not one per fact', async () => {

@@ -60,30 +60,31 @@ export async function loadChatFactsMany(db: Db, chatIds: readonly string[]): Pro
 
 /** The facts of each (chat, member), in the order asked (null: not a member). */
 export async function loadMemberFactsMany(db: Db, keys: readonly { chatId: string; uid: string }[]): Promise<(MemberFacts | null)[]> {
-  const valid = keys.filter((k) => isBigintId(k.chatId));
-  const { rows } = valid.length === 0 ? { rows: [] } : await db.raw<{ rows: { chat_id: string; uid: string; role: MemberFacts['role']; muted_until: Date | null }[] }>(
-    `select m.chat_id, m.uid, m.role, m.muted_until
-       from unnest(?::bigint[], ?::bpchar[]) as k(chat_id, uid)
+  // Each key travels with its position; ids that are not ids are not asked (no row), so they fail nothing else.
+  const asked = keys.flatMap((k, i) => (isBigintId(k.chatId) ? [{ ...k, i }] : []));
+  const { rows } = asked.length === 0 ? { rows: [] } : await db.raw<{ rows: { i: number; role: MemberFacts['role']; muted_until: Date | null }[] }>(
+    `select k.i, m.role, m.muted_until
+       from unnest(?::bigint[], ?::bpchar[], ?::int[]) as k(chat_id, uid, i)
        join chat_members m on m.chat_id = k.chat_id and m.uid = k.uid`,
-    [valid.map((k) => k.chatId), valid.map((k) => k.uid)],
+    [asked.map((k) => k.chatId), asked.map((k) => k.uid), asked.map((k) => k.i)],
   );
-  const byKey = new Map(rows.map((row) => [`${row.chat_id}:${row.uid}`, { role: row.role, mutedUntil: row.muted_until?.toISOString() ?? null }]));
-  return keys.map((k) => byKey.get(`${k.chatId}:${k.uid}`) ?? null);
+  const byPosition = new Map(rows.map((row) => [row.i, { role: row.role, mutedUntil: row.muted_until?.toISOString() ?? null }]));
+  return keys.map((_, i) => byPosition.get(i) ?? null);
 }
 
 /** Whether `a` counts `b` as a friend, and who of the two blocks the other, for each pair in the order asked. */
 export async function loadPairFactsMany(db: Db, pairs: readonly (readonly [string, string])[]): Promise<PairFacts[]> {
   if (pairs.length === 0) return [];
-  const { rows } = await db.raw<{ rows: { a: string; b: string; friends: boolean; blockers: string[] }[] }>(
-    `select k.a, k.b,
+  const { rows } = await db.raw<{ rows: { i: number; friends: boolean; blockers: string[] }[] }>(
+    `select k.i,
             exists(select 1 from friendships where uid = k.a and friend_uid = k.b) as friends,
             coalesce((select array_agg(blocker_uid) from blocks
                       where (blocker_uid = k.a and blocked_uid = k.b) or (blocker_uid = k.b and blocked_uid = k.a)), '{}') as blockers
-       from unnest(?::bpchar[], ?::bpchar[]) as k(a, b)`,
-    [pairs.map(([a]) => a), pairs.map(([, b]) => b)],
+       from unnest(?::bpchar[], ?::bpchar[], ?::int[]) as k(a, b, i)`,
+    [pairs.map(([a]) => a), pairs.map(([, b]) => b), pairs.map((_, i) => i)],
   );
-  const byPair = new Map(rows.map((row) => [`${row.a}:${row.b}`, { friends: row.friends, blockers: row.blockers }]));
-  return pairs.map(([a, b]) => byPair.get(`${a}:${b}`) ?? { friends: false, blockers: [] });
+  const byPosition = new Map(rows.map((row) => [row.i, { friends: row.friends, blockers: row.blockers }]));
+  return pairs.map((_, i) => byPosition.get(i) ?? { friends: false, blockers: [] });
 }
 
 /** One pair's facts (inside a transaction that is about to change them, say). */
