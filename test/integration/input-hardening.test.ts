@@ -138,8 +138,10 @@ describe('bad input gets a 4xx in the error shape, never a 500', function () {
       expect(react.status).to.equal(400);
       const unreact = await api.http.delete(`/chats/${chatId}/messages/${NINES}/reactions/ok`, { token: a.token });
       expect(unreact.status).to.equal(400);
-      const queued = await api.deps.queues.messages.getJobCounts('waiting', 'delayed', 'active', 'failed');
-      expect(queued).to.deep.equal({ waiting: 0, delayed: 0, active: 0, failed: 0 });
+      for (const queue of [api.deps.queues.messages, api.deps.queues['message-actions']]) {
+        const queued = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed');
+        expect(queued, queue.name).to.deep.equal({ waiting: 0, delayed: 0, active: 0, failed: 0 });
+      }
     });
 
     it('a worker treats a job naming such an id, or a PostgreSQL data error, as final (no retries)', async () => {
