@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { invalidate, readThrough } from '../../shared/access/fact-cache.ts';
-import { loadMemberFactsMany } from '../../shared/db/repositories/access.repository.ts';
+import { loadChatFactsMany, loadMemberFactsMany, loadPairFactsMany } from '../../shared/db/repositories/access.repository.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { uniquePrefix } from '../support/config.ts';
 import { befriend, createGroup } from '../support/social.ts';
@@ -86,11 +86,34 @@ describe('user state service', () => {
     expect(decisions.map((d) => (d.allowed ? 'allowed' : d.code))).to.deep.equal(['blocked', ...Array(7).fill('allowed'), 'not_member']);
     // One query each for the chats, the memberships and the pairs: not one per fact.
     expect(statements).to.have.length(3);
-    // A key that is no id finds nothing and spoils nothing asked with it.
-    const [first] = pairs as [(typeof pairs)[number]];
-    const members = await loadMemberFactsMany(db, [{ chatId: 'not-an-id', uid: first.a.uid }, { chatId: first.chatId, uid: first.a.uid }]);
-    expect(members[0]).to.equal(null);
-    expect(members[1]).to.deep.include({ mutedUntil: null });
+  });
+
+  it('a malformed, oversized or unknown key loaded with good ones finds nothing and spoils nothing', async () => {
+    const [a, b, stranger] = [await newUser(), await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const { db } = api.deps;
+    const badIds = ['not-an-id', '', '99999999999999999999', '-1', '1e3', ' 1', '٣'];
+    const chats = await loadChatFactsMany(db, [...badIds, chatId, '9223372036854775807']);
+    expect(chats.slice(0, badIds.length)).to.deep.equal(badIds.map(() => null));
+    expect(chats[badIds.length]).to.deep.include({ kind: 'direct' });
+    expect(chats[badIds.length + 1]).to.equal(null);
+
+    const members = await loadMemberFactsMany(db, [
+      ...badIds.map((id) => ({ chatId: id, uid: a.uid })),
+      { chatId, uid: 'x'.repeat(500) },
+      { chatId, uid: stranger.uid },
+      { chatId, uid: a.uid },
+    ]);
+    expect(members.slice(0, -1)).to.deep.equal(Array(badIds.length + 2).fill(null));
+    expect(members.at(-1)).to.deep.equal({ role: null, mutedUntil: null });
+
+    const pairs = await loadPairFactsMany(db, [['', a.uid], ['x'.repeat(500), b.uid], [a.uid, stranger.uid], [a.uid, b.uid]]);
+    expect(pairs).to.deep.equal([
+      { friends: false, blockers: [] },
+      { friends: false, blockers: [] },
+      { friends: false, blockers: [] },
+      { friends: true, blockers: [] },
+    ]);
   });
 
   it('reads the cached facts of many questions at once: one MGET per step of the decision, not one per fact', async () => {
