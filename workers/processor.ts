@@ -18,7 +18,8 @@ export function defineProcessor<C extends JobContract>(contract: C, handle: Proc
 
 /**
  * The BullMQ processor of one queue: finds the handler by job name (jobs that moved to another queue
- * included, for those an earlier release left here) and parses the data against its contract. An unknown job or invalid data can never succeed, so it fails without retries.
+ * included, for those an earlier release left here) and parses the data against its contract. An
+ * unknown job or invalid data can never succeed, so it fails without retries.
  */
 export function dispatcherFor(queue: QueueName, processors: readonly Processor[], deps: WorkerDeps) {
   const byName = new Map(processors.filter((p) => p.contract.queue === queue || p.contract.formerQueue === queue).map((p) => [p.contract.name, p]));

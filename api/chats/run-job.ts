@@ -18,9 +18,10 @@ export const DURABLE: JobsOptions = {
 
 /**
  * Enqueues a `message-actions` job (a recall, a reaction, an edit) and waits a bounded time for the
- * worker's answer, parsed against the job's declared result. A refusal the worker declares (shared/contracts/job-outcomes.ts) becomes
- * that AppError; if the wait runs out the job is still queued (or retrying) and will run, and the
- * caller answers 202. A job that failed for good for another reason is a server error, never 202.
+ * worker's answer, parsed against the job's declared result. A refusal the worker declares
+ * (shared/contracts/job-outcomes.ts) becomes that AppError; if the wait runs out the job is still
+ * queued (or retrying) and will run, and the caller answers 202. A job that failed for good for
+ * another reason is a server error, never 202.
  *
  * A finished failure answers that attempt only: the failed job is removed once read, so a retry with
  * the same id (after an unmute, an unblock, a new friendship, or a recovered outage) runs afresh

@@ -5,9 +5,10 @@ import { QUEUE_NAMES, type QueueName } from './contracts.ts';
  * Where each BullMQ queue lives in Redis.
  *
  * - Partitions: the hot `messages` queue (and `message-actions` beside it) is split into
- *   `MESSAGE_QUEUE_PARTITIONS` queues by a hash of the job's chat, so on a Redis Cluster its load spreads over shards while one chat's jobs stay in
- *   one queue (its order and the send batching are unchanged). Partition 0 keeps the queue's own
- *   name; partition i is `<name>-<i>`. Workers consume every partition.
+ *   `MESSAGE_QUEUE_PARTITIONS` queues by a hash of the job's chat, so on a Redis Cluster its load
+ *   spreads over shards while one chat's jobs stay in one queue (its order and the send batching are
+ *   unchanged). Partition 0 keeps the queue's own name; partition i is `<name>-<i>`. Workers consume
+ *   every partition.
  * - Prefix: BullMQ keeps a queue's keys under `<prefix>:<queue>:…` and runs scripts over several of
  *   them, so on a cluster each queue's prefix carries a `{hash tag}` of its own name: all of one
  *   queue's keys are in one slot, different queues (and partitions) in different ones. On a single
