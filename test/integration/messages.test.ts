@@ -140,6 +140,39 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect(stored?.outbox.behind).to.equal(false);
     });
 
+    it('a batch stores every kind of value as given (nulls, mentions, files, reminders, unicode), by one statement text for any size', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const group = (await createGroup(api.http, a, [b])).chat_id;
+      const file = { fid: 'f'.repeat(32), name: 'Ünïcode “name”.png', size: 12345, mime: 'image/png', width: 640, height: 480 };
+      const base = { chat_id: group, sender_uid: a.uid, message_type: 'text' as const, format: 'plain' as const, reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [] as string[], file: null, remind_at: null };
+      const [first] = (await storeMessages(api.deps.db, [{ ...base, message: 'root', client_generated_id: cgid() }], ORDER_WINDOW_MS))?.inserted ?? [];
+      const rows = [
+        { ...base, message: 'plain, with "quotes", {braces}, commas, a backslash \\ and NULL', client_generated_id: cgid() },
+        { ...base, message: '👋🏽 नमस्ते — مرحبا\nnew line', client_generated_id: cgid(), mentions: [b.uid], format: 'markdown' as const },
+        { ...base, message: file.fid, message_type: 'image' as const, client_generated_id: cgid(), file },
+        { ...base, message: 'remember', message_type: 'reminder' as const, client_generated_id: cgid(), remind_at: new Date('2030-01-02T03:04:05.678Z') },
+        { ...base, message: 'a reply', client_generated_id: cgid(), reply_to_id: first?.id ?? null, reply_root_id: first?.id ?? null, forwarded_from: first?.id ?? null },
+      ];
+      const stored = await storeMessages(api.deps.db, rows, ORDER_WINDOW_MS);
+      expect(stored?.inserted.map((m) => Number(m.seq))).to.deep.equal([2, 3, 4, 5, 6]);
+      const ids = stored?.inserted.map((m) => BigInt(m.id)) ?? [];
+      expect(ids, 'ids drawn in the batch order').to.deep.equal([...ids].sort((x, y) => (x < y ? -1 : 1)));
+      const fields = ['message', 'message_type', 'format', 'client_generated_id', 'reply_to_id', 'reply_root_id', 'forwarded_from', 'mentions', 'file', 'remind_at'] as const;
+      const readBack = await api.deps.db('messages').where({ chat_id: group }).andWhere('seq', '>', 1).orderBy('seq');
+      for (const [i, row] of rows.entries()) {
+        for (const field of fields) expect(readBack[i][field], field).to.deep.equal(row[field]);
+        for (const field of fields) expect(stored?.inserted[i]?.[field], `returned ${field}`).to.deep.equal(row[field]);
+      }
+      expect(stored?.inserted[0]).to.not.have.property('search_words');
+
+      // Batches of other sizes use the same statement, parsed once by the connection.
+      await api.deps.db.transaction(async (trx) => {
+        for (const size of [1, 3, 7]) await storeMessages(trx, Array.from({ length: size }, () => ({ ...base, message: 'x', client_generated_id: cgid() })), ORDER_WINDOW_MS);
+        const prepared = await trx.raw<{ rows: { name: string }[] }>(`select name from pg_prepared_statements where statement ilike '%insert into messages%'`);
+        expect(prepared.rows.map((r) => r.name)).to.deep.equal(['store_messages']);
+      });
+    });
+
     it('batches over the same chats, stored at once in any order, neither deadlock nor leave a seq gap', async () => {
       const a = await newUser();
       const chats = await Promise.all([0, 1, 2].map(async () => (await createGroup(api.http, a, [])).chat_id));

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../knex.ts';
 
 export type MessageType = 'text' | 'emote' | 'image' | 'file' | 'reminder' | 'system';
@@ -110,40 +111,32 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
     return offset;
   });
   const chatIds = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-  const insert = db('messages')
-    .insert(
-      messages.map((m, i) => ({
-        ...m,
-        seq: db.raw('(select first_seq from seqs where id = ?::bigint) + ?::bigint', [m.chat_id, offsets[i] as number]),
-        file: m.file === null ? null : JSON.stringify(m.file),
-        mentions: db.raw('?::char(32)[]', [m.mentions]),
-      })),
-    )
-    .returning('*');
-  const { rows: stored } = await db.raw<{ rows: (MessageRow & { outbox_id: string; outbox_behind: boolean; outbox_effects: unknown })[] }>(
-    `with locked as (
-       select id from chats where id = any(?::bigint[]) order by id for update
-     ), seqs as (
-       update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
-       from unnest(?::bigint[], ?::int[]) as v(id, n) join locked l on l.id = v.id
-       where c.id = v.id returning c.id, c.last_seq - v.n + 1 as first_seq
-     ), m as (?), k as (
-       insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
-       select sender_uid, client_generated_id, chat_id, id from m
-     ), read as (
-       update chat_members cm set last_read_seq = greatest(cm.last_read_seq, own.seq)
-       from (select chat_id, sender_uid, max(seq) as seq from m group by chat_id, sender_uid) as own
-       where cm.chat_id = own.chat_id and cm.uid = own.sender_uid
-     ), o as (
-       insert into outbox (effects)
-       select jsonb_build_array(jsonb_build_object(
-         'kind', 'sent', 'msg_ids', jsonb_agg(m.id::text order by m.chat_id, m.seq), 'chat_ids', to_jsonb(?::text[])))
-       from m
-       returning id, effects, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind
-     )
-     select m.*, o.id as outbox_id, o.behind as outbox_behind, o.effects as outbox_effects from m, o order by m.chat_id, m.seq`,
-    [chatIds, chatIds, chatIds.map((id) => counts.get(id) as number), insert, chatIds, orderWindowMs / 1000],
-  );
+  const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
+  // Columns with nulls in them: pg writes them as arrays with NULL elements (knex's types know no such arrays).
+  const bindings = [
+    chatIds,
+    chatIds,
+    chatIds.map((id) => counts.get(id) as number),
+    offsets,
+    column((m) => m.chat_id),
+    column((m) => m.sender_uid),
+    column((m) => m.client_generated_id),
+    column((m) => m.message),
+    column((m) => m.message_type),
+    column((m) => m.format),
+    column((m) => m.reply_to_id),
+    column((m) => m.reply_root_id),
+    column((m) => m.forwarded_from),
+    column((m) => JSON.stringify(m.mentions)),
+    column((m) => (m.file === null ? null : JSON.stringify(m.file))),
+    column((m) => m.remind_at),
+    chatIds,
+    orderWindowMs / 1000,
+  ] as Knex.RawBinding[];
+  const { rows: stored } = await db
+    .raw<{ rows: (MessageRow & { outbox_id: string; outbox_behind: boolean; outbox_effects: unknown })[] }>(STORE_MESSAGES, bindings)
+    // A named statement: each pooled connection parses it once and the server may keep its plan.
+    .options({ name: 'store_messages' });
   const first = stored[0];
   if (!first) throw new Error('the batch stored no rows');
   return {
@@ -151,6 +144,51 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
     outbox: { id: String(first.outbox_id), behind: first.outbox_behind, effects: first.outbox_effects },
   };
 }
+
+/** The columns of a `MessageRow`, as statements that return messages name them (not the search column). */
+const MESSAGE_COLUMNS = `id, chat_id, seq, sender_uid, message, message_type, format, client_generated_id, reply_to_id,
+  reply_root_id, forwarded_from, mentions, file, remind_at, recalled_at, created_at, edited_at, edit_count`;
+
+/**
+ * `storeMessages` as one statement of one text whatever the batch holds: the messages come as one
+ * array per column, in the batch's order (ids are drawn in that order), each with its place among
+ * its chat's new messages.
+ */
+const STORE_MESSAGES = `with locked as (
+   select id from chats where id = any(?::bigint[]) order by id for update
+ ), seqs as (
+   update chats c set last_seq = c.last_seq + v.n, last_activity_at = now()
+   from unnest(?::bigint[], ?::int[]) as v(id, n) join locked l on l.id = v.id
+   where c.id = v.id returning c.id, c.last_seq - v.n + 1 as first_seq
+ ), batch as (
+   select * from unnest(?::int[], ?::bigint[], ?::char(32)[], ?::varchar(64)[], ?::text[], ?::varchar(8)[], ?::varchar(8)[],
+                        ?::bigint[], ?::bigint[], ?::bigint[], ?::jsonb[], ?::jsonb[], ?::timestamptz[]) with ordinality
+     as b(seq_offset, chat_id, sender_uid, client_generated_id, message, message_type, format,
+          reply_to_id, reply_root_id, forwarded_from, mentions, file, remind_at, position)
+ ), m as (
+   insert into messages (chat_id, seq, sender_uid, client_generated_id, message, message_type, format,
+                         reply_to_id, reply_root_id, forwarded_from, mentions, file, remind_at)
+   select b.chat_id, s.first_seq + b.seq_offset, b.sender_uid, b.client_generated_id, b.message, b.message_type, b.format,
+          b.reply_to_id, b.reply_root_id, b.forwarded_from,
+          array(select jsonb_array_elements_text(b.mentions))::char(32)[], b.file, b.remind_at
+     from batch b join seqs s on s.id = b.chat_id
+    order by b.position
+   returning ${MESSAGE_COLUMNS}
+ ), k as (
+   insert into message_client_ids (sender_uid, client_generated_id, chat_id, message_id)
+   select sender_uid, client_generated_id, chat_id, id from m
+ ), read as (
+   update chat_members cm set last_read_seq = greatest(cm.last_read_seq, own.seq)
+   from (select chat_id, sender_uid, max(seq) as seq from m group by chat_id, sender_uid) as own
+   where cm.chat_id = own.chat_id and cm.uid = own.sender_uid
+ ), o as (
+   insert into outbox (effects)
+   select jsonb_build_array(jsonb_build_object(
+     'kind', 'sent', 'msg_ids', jsonb_agg(m.id::text order by m.chat_id, m.seq), 'chat_ids', to_jsonb(?::bigint[]::text[])))
+   from m
+   returning id, effects, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind
+ )
+ select m.*, o.id as outbox_id, o.behind as outbox_behind, o.effects as outbox_effects from m, o order by m.chat_id, m.seq`;
 
 /** Whether a store failed because a (sender, client_generated_id) pair was already claimed. */
 export function isClaimedClientId(err: unknown): boolean {
