@@ -165,6 +165,10 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       }
       expect(stored?.inserted[0]).to.not.have.property('search_words');
 
+      // A value too long for its column fails the batch; it is never cut to fit.
+      const tooLong = await storeMessages(api.deps.db, [{ ...base, message: 'x', client_generated_id: 'x'.repeat(65) }], ORDER_WINDOW_MS).then(() => null, (err: { code?: string }) => err.code);
+      expect(tooLong).to.equal('22001');
+
       // Batches of other sizes use the same statement, parsed once by the connection.
       await api.deps.db.transaction(async (trx) => {
         for (const size of [1, 3, 7]) await storeMessages(trx, Array.from({ length: size }, () => ({ ...base, message: 'x', client_generated_id: cgid() })), ORDER_WINDOW_MS);

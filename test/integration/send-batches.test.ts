@@ -8,7 +8,7 @@ import { sendBatchProcessor } from '../../workers/processors/send-batch.processo
 import { startTestApi, type TestApi } from '../support/api-server.ts';
 import { befriend } from '../support/social.ts';
 import { waitFor } from '../support/system.ts';
-import { signUp, type TestUser } from '../support/users.ts';
+import { logIn, signUp, type TestUser } from '../support/users.ts';
 import { startTestWorkers } from '../support/workers.ts';
 
 type BatchData = JobData<typeof sendBatchJob>;
@@ -141,7 +141,7 @@ describe('send batches: many sends in one job, each answered on its own', functi
       accepted_at: new Date().toISOString(),
     });
     const data: BatchData = { chat_id: chatId, reply_to: channel, sends: ['one', 'two', 'three'].map((m, ref) => ({ ...request(m), ref })) };
-    return { chatId, data };
+    return { chatId, data, sender: a };
   };
   const repliesOn = (channel: string) => heard.filter((h) => h.channel === channel).map((h) => SendReplies.parse(JSON.parse(h.message)));
 
@@ -158,6 +158,33 @@ describe('send batches: many sends in one job, each answered on its own', functi
     const idsOf = (r: SendReplies | undefined) => r?.replies.map((x) => (x.outcome.kind === 'stored' ? x.outcome.message.id : null));
     expect(idsOf(twice)).to.deep.equal(idsOf(once));
     expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('message')).to.deep.equal(['one', 'two', 'three']);
+  });
+
+  it('a send whose session ended or expired before its batch ran is refused session_ended; the live session in the batch is stored', async () => {
+    const channel = `${api.deps.config.redis.prefix}:test-replies:${randomBytes(4).toString('hex')}`;
+    await listener.subscribe(channel);
+    const { chatId, data, sender } = await batchOf(channel);
+    const keys = async () => new Set<string>(await api.deps.db('sessions').where({ uid: sender.uid }).pluck('client_key'));
+    const live = [...(await keys())][0] as string;
+    // Two more sessions of the sender, whose sends were accepted: one then logs out, one expires.
+    const newSession = async () => {
+      const before = await keys();
+      const token = await logIn(api.http, sender.username, sender.password, 'mobile');
+      return { token, key: [...(await keys())].find((k) => !before.has(k)) as string };
+    };
+    const [ended, expired] = [await newSession(), await newSession()];
+    expect((await api.http.post('/users/auth/logout', { token: ended.token })).status).to.equal(204);
+    await api.deps.db('sessions').where({ uid: sender.uid, client_key: expired.key }).update({ expires_at: new Date(Date.now() - 1000) });
+    const [first] = data.sends as [BatchData['sends'][number]];
+    const batch: BatchData = {
+      ...data,
+      sends: [live, ended.key, expired.key, '0123456789abcdef'].map((client_key, ref) => ({ ...first, ref, client_key, client_generated_id: cgid(), message: `from ${ref}` })),
+    };
+    expect(await sendBatchProcessor.handle(batch, workers.deps, jobOf(batch, 8, []))).to.deep.equal({ created: 1, existing: 0, refused: 3 });
+    await waitFor(() => repliesOn(channel).length > 0, 5000);
+    const outcomes = repliesOn(channel).flatMap((r) => r.replies).sort((x, y) => x.ref - y.ref);
+    expect(outcomes.map((r) => (r.outcome.kind === 'refused' ? r.outcome.refusal.code : r.outcome.kind))).to.deep.equal(['stored', 'session_ended', 'session_ended', 'session_ended']);
+    expect(await api.deps.db('messages').where({ chat_id: chatId }).pluck('message')).to.deep.equal(['from 0']);
   });
 
   it('a send that fails for a transient reason is all the job retries; after its last attempt it is answered as failed', async () => {

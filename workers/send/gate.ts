@@ -2,6 +2,7 @@ import type { SendRequest } from '../../shared/queues/contracts.ts';
 import { findMessage, findMessageAnywhere, type FileMeta, type NewMessage } from '../../shared/db/repositories/messages.repository.ts';
 import { canDownloadFile } from '../../shared/access/file-access.ts';
 import { findFile } from '../../shared/db/repositories/files.repository.ts';
+import { findLiveSessions } from '../../shared/db/repositories/sessions.repository.ts';
 import type { SendRefusal } from '../../shared/access/user-state.ts';
 import type { JobRefusal } from '../../shared/contracts/job-outcomes.ts';
 import type { WorkerDeps } from '../deps.ts';
@@ -14,14 +15,12 @@ export type GateResult = { ok: true; message: NewMessage } | { ok: false; refusa
 
 const refuse = (status: Refusal['status'], code: string, message: string): GateResult => ({ ok: false, refusal: { status, code, message } });
 
-/** Sessions (uid, client key) among these that still exist and have not expired: one query for a batch. */
-export async function liveSessions(deps: WorkerDeps, requests: readonly SendRequest[]): Promise<Set<string>> {
-  const pairs = [...new Set(requests.map((r) => `${r.sender_uid}:${r.client_key}`))].map((p) => p.split(':'));
-  const rows = await deps.db('sessions')
-    .whereIn(['uid', 'client_key'], pairs)
-    .andWhere('expires_at', '>', deps.db.fn.now())
-    .select<{ uid: string; client_key: string }[]>('uid', 'client_key');
-  return new Set(rows.map((r) => `${r.uid}:${r.client_key}`));
+/** Whether each request's session still exists and has not expired: one query for a batch. */
+export async function liveSessions(deps: WorkerDeps, requests: readonly SendRequest[]): Promise<(request: SendRequest) => boolean> {
+  const keyOf = (uid: string, clientKey: string) => `${uid}:${clientKey}`;
+  const asked = new Map(requests.map((r) => [keyOf(r.sender_uid, r.client_key), { uid: r.sender_uid, clientKey: r.client_key }]));
+  const live = new Set((await findLiveSessions(deps.db, [...asked.values()])).map((row) => keyOf(row.uid, row.client_key)));
+  return (request) => live.has(keyOf(request.sender_uid, request.client_key));
 }
 
 /**

@@ -31,9 +31,9 @@ export type SendOutcome =
 export async function sendBatch(deps: WorkerDeps, requests: readonly ModeratedSend[]): Promise<SendOutcome[]> {
   const t0 = performance.now();
   // 1. gate
-  const live = await liveSessions(deps, requests);
+  const sessionLive = await liveSessions(deps, requests);
   const gated = await Promise.allSettled(requests.map(async (r): Promise<GateResult> => {
-    const result = await gateSend(deps, r, live.has(`${r.sender_uid}:${r.client_key}`));
+    const result = await gateSend(deps, r, sessionLive(r));
     // The moderation hook's denial comes after the gate's own refusals.
     return result.ok && r.denied ? { ok: false, refusal: r.denied } : result;
   }));

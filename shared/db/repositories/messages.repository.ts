@@ -152,7 +152,8 @@ const MESSAGE_COLUMNS = `id, chat_id, seq, sender_uid, message, message_type, fo
 /**
  * `storeMessages` as one statement of one text whatever the batch holds: the messages come as one
  * array per column, in the batch's order (ids are drawn in that order), each with its place among
- * its chat's new messages.
+ * its chat's new messages. Text columns come as `text`, so a value too long for its column fails the
+ * statement (an explicit cast would cut it).
  */
 const STORE_MESSAGES = `with locked as (
    select id from chats where id = any(?::bigint[]) order by id for update
@@ -161,7 +162,7 @@ const STORE_MESSAGES = `with locked as (
    from unnest(?::bigint[], ?::int[]) as v(id, n) join locked l on l.id = v.id
    where c.id = v.id returning c.id, c.last_seq - v.n + 1 as first_seq
  ), batch as (
-   select * from unnest(?::int[], ?::bigint[], ?::char(32)[], ?::varchar(64)[], ?::text[], ?::varchar(8)[], ?::varchar(8)[],
+   select * from unnest(?::int[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                         ?::bigint[], ?::bigint[], ?::bigint[], ?::jsonb[], ?::jsonb[], ?::timestamptz[]) with ordinality
      as b(seq_offset, chat_id, sender_uid, client_generated_id, message, message_type, format,
           reply_to_id, reply_root_id, forwarded_from, mentions, file, remind_at, position)
