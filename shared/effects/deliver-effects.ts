@@ -48,7 +48,7 @@ export async function deliverSent(deps: EffectDeps, messages: readonly MessageRo
   await publishMessages(deps, messages, []);
   framesOut?.();
   await schedulePushes({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, messages, []);
-  await enqueueWebhooks(deps, messages.map(webhookEvents.messageCreated), outboxId);
+  await enqueueWebhooks(deps, () => messages.map(webhookEvents.messageCreated), outboxId);
 }
 
 async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string): Promise<void> {
@@ -81,7 +81,7 @@ async function deliverEffect(deps: EffectDeps, effect: Effect, outboxId: string)
     case 'push':
       return schedulePushesFor({ db: deps.db, queues: deps.queues, pushDelayMs: deps.config.push.delayMs }, { ids: effect.msg_ids, chatIds: effect.chat_ids }, effect.notification_ids);
     case 'webhooks':
-      return enqueueWebhooks(deps, effect.events, outboxId);
+      return enqueueWebhooks(deps, () => effect.events, outboxId);
     case 'job': {
       const contract = timerJobByName(effect.name);
       const delay = effect.run_at ? Math.max(0, Date.parse(effect.run_at) - Date.now()) : 0;

@@ -30,11 +30,13 @@ export const webhookJobId = (endpointId: string, eventId: string) => `wh-${endpo
 
 /**
  * Enqueues the events of one outbox row for every endpoint subscribed to them. Safe to repeat: the
- * job ids are fixed, and ordering entries are idempotent.
+ * job ids are fixed, and ordering entries are idempotent. The events are made only when some
+ * endpoint is registered (most deployments have none, and every send passes through here).
  */
-export async function enqueueWebhooks(deps: WebhookEnqueueDeps, events: readonly RecordedWebhookEvent[], outboxId: string): Promise<void> {
+export async function enqueueWebhooks(deps: WebhookEnqueueDeps, eventsOf: () => readonly RecordedWebhookEvent[], outboxId: string): Promise<void> {
   const endpoints = await subscriptions(deps);
   if (endpoints.length === 0) return;
+  const events = eventsOf();
   const places: StreamPlace[] = [];
   const jobs: { name: string; data: JobData<typeof deliverWebhookJob>; opts: JobsOptions; place?: StreamPlace }[] = [];
   events.forEach(({ event, stream }, position) => {
