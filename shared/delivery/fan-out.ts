@@ -20,7 +20,8 @@ export interface ChatFrame {
 }
 
 /**
- * Delivers chat events to everyone who may see them, in one Redis round trip: direct chats and small
+ * Delivers chat events to everyone who may see them, in one Redis round trip (its two reads are named
+ * statements of one text, asked for every send batch): direct chats and small
  * groups per recipient (every device of every member, the actor's too, except members who block the
  * actor); large groups once on the chat's channel, for the realtime nodes to fan out.
  */
@@ -57,7 +58,9 @@ export async function publishToChats(
 async function membersOf(deps: FanOutDeps, chatIds: readonly string[]): Promise<Map<string, string[]>> {
   const byChat = new Map<string, string[]>();
   if (chatIds.length === 0) return byChat;
-  const rows = await deps.db('chat_members').whereIn('chat_id', chatIds).select<{ chat_id: string; uid: string }[]>('chat_id', 'uid');
+  const { rows } = await deps.db
+    .raw<{ rows: { chat_id: string; uid: string }[] }>('select chat_id, uid from chat_members where chat_id = any(?::bigint[])', [[...chatIds]])
+    .options({ name: 'fan_out_members' });
   for (const row of rows) {
     const list = byChat.get(row.chat_id);
     if (list) list.push(row.uid);
@@ -70,7 +73,9 @@ async function blockersOfActors(deps: FanOutDeps, items: readonly ChatFrame[]): 
   const actors = [...new Set(items.map((i) => i.actorUid))];
   const byBlocked = new Map<string, Set<string>>();
   if (actors.length === 0) return byBlocked;
-  const rows = await deps.db('blocks').whereIn('blocked_uid', actors).select<{ blocker_uid: string; blocked_uid: string }[]>('blocker_uid', 'blocked_uid');
+  const { rows } = await deps.db
+    .raw<{ rows: { blocker_uid: string; blocked_uid: string }[] }>('select blocker_uid, blocked_uid from blocks where blocked_uid = any(?::bpchar[])', [actors])
+    .options({ name: 'fan_out_blockers' });
   for (const row of rows) byBlocked.set(row.blocked_uid, (byBlocked.get(row.blocked_uid) ?? new Set()).add(row.blocker_uid));
   return byBlocked;
 }

@@ -75,7 +75,7 @@ describe('effects after commit: outbox and relay (PostgreSQL and Redis)', functi
   it('rows delivered right after commit are deleted together, not one statement each', async () => {
     const deletes: string[] = [];
     const count = (query: { sql: string }) => {
-      if (/^delete from "outbox"/.test(query.sql)) deletes.push(query.sql);
+      if (/^delete from "?outbox"?/.test(query.sql)) deletes.push(query.sql);
     };
     api.deps.db.on('query', count);
     try {
