@@ -7,6 +7,14 @@ import type { SendReplyListener } from './send-replies.ts';
 
 type BatchSend = JobData<typeof sendBatchJob>['sends'][number];
 
+/**
+ * Retried like every durable job, but gone from Redis once done: each send's outcome went back on the
+ * reply channel and the messages are in PostgreSQL, so a completed batch is of no further use, and
+ * keeping them (every message's text, for an hour) would cost Redis memory and work on every
+ * completion. Failed batches are kept, as every failed job is, for the queue board.
+ */
+const SEND_BATCH_JOB_OPTIONS = { ...DURABLE, removeOnComplete: true };
+
 interface Gathering {
   sends: { send: BatchSend; enqueued(): void; failed(err: unknown): void }[];
   timer: NodeJS.Timeout;
@@ -73,7 +81,7 @@ export class SendBatcher {
     clearTimeout(batch.timer);
     const sends = batch.sends.map((s) => s.send);
     const data = { chat_id: (sends[0] as BatchSend).chat_id, reply_to: this.replies.channel, sends };
-    enqueue(this.queues, sendBatchJob, data, DURABLE).then(
+    enqueue(this.queues, sendBatchJob, data, SEND_BATCH_JOB_OPTIONS).then(
       () => batch.sends.forEach((s) => s.enqueued()),
       (err: unknown) => batch.sends.forEach((s) => s.failed(err)),
     );

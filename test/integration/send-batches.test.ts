@@ -55,6 +55,16 @@ describe('send batches: many sends in one job, each answered on its own', functi
     expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('seq')).to.deep.equal(['1', '2']);
   });
 
+  it('a completed batch leaves no job behind in Redis (its outcomes went back on the reply channel)', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(api.http, a, b);
+    const answers = await Promise.all([send(a, chatId, cgid(), 'one'), send(b, chatId, cgid(), 'two')]);
+    expect(answers.map((r) => r.status)).to.deep.equal([201, 201]);
+    const queue = api.deps.queues[sendBatchJob.queue];
+    await waitFor(async () => (await queue.getJobCounts('active')).active === 0, 5000);
+    expect(await queue.getJobCounts('completed', 'failed')).to.deep.equal({ completed: 0, failed: 0 });
+  });
+
   it('a retry of a stored message batched with new ones: the retry gets the stored message, the new ones the next seqs, with no gap', async () => {
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(api.http, a, b);
