@@ -11,6 +11,7 @@ import { createMetrics, type Metrics, type MetricsOptions } from '../shared/metr
 import { allQueues, closeQueues, createQueues, type Queues } from '../shared/queues/producer.ts';
 import { physicalQueues, queueLayout } from '../shared/queues/layout.ts';
 import { createRedis, waitForRedis } from '../shared/redis/connections.ts';
+import { WindowCounter } from '../shared/redis/rate-limit.ts';
 import { redisKeys, type RedisKeys } from '../shared/redis/keys.ts';
 import { openStorage } from '../shared/storage/create-storage.ts';
 import type { FileStorage } from '../shared/storage/storage.ts';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   reads: ReadRouting;
   redis: Redis;
   keys: RedisKeys;
+  /** The per-user limits' counters in Redis: the hits of one turn of the event loop counted together. */
+  rateLimits: WindowCounter;
   queues: Queues;
   /** Sends on their way to the workers, gathered into one job per queue partition, answered on this process's reply channel. */
   sendBatcher: SendBatcher;
@@ -99,6 +102,7 @@ export async function openApiDeps(
     reads,
     redis,
     keys,
+    rateLimits: new WindowCounter(redis),
     queues,
     sendBatcher,
     actionEvents,

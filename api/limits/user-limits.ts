@@ -1,5 +1,5 @@
 import { tooManyRequests } from '../../shared/errors.ts';
-import { addUsage, hitWindows, type LimitWindow, type RateLimitRule } from '../../shared/redis/rate-limit.ts';
+import { addUsage, type LimitWindow, type RateLimitRule } from '../../shared/redis/rate-limit.ts';
 import type { ApiDeps } from '../deps.ts';
 
 /**
@@ -11,7 +11,7 @@ import type { ApiDeps } from '../deps.ts';
 const windowOf = (deps: ApiDeps, bucket: string, uid: string, rule: RateLimitRule): LimitWindow => ({ key: deps.keys.rateLimit(bucket, uid), ...rule });
 
 async function enforce(deps: ApiDeps, windows: LimitWindow[], cost = 1): Promise<void> {
-  const result = await hitWindows(deps.redis, windows, cost);
+  const result = await deps.rateLimits.hit(windows, cost);
   if (!result.allowed) throw tooManyRequests(result.retryAfterSeconds);
 }
 

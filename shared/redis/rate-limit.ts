@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from './script.ts';
+import { isCluster } from './connections.ts';
 import { groupBySlot } from './slots.ts';
 
 export interface RateLimitRule {
@@ -27,27 +28,53 @@ export interface LimitWindow extends RateLimitRule {
   key: string;
 }
 
-// KEYS: one counter per window. ARGV: cost, then max and window (ms) of each key.
-// Refuses (answering the longest wait, in ms) when any window would pass its max; else adds the cost
-// to every window. A refused hit counts nowhere, so a client that waits gets its full allowance back.
-const HIT_WINDOWS = new RedisScript(`
-local cost = tonumber(ARGV[1])
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local max = tonumber(ARGV[i * 2])
-  local used = tonumber(redis.call('GET', key) or '0')
-  if used + cost > max then
-    local ttl = redis.call('PTTL', key)
-    if ttl < 0 then ttl = tonumber(ARGV[i * 2 + 1]) end
-    if ttl > wait then wait = ttl end
+// Counts several hits in one call, each as `hitWindows` describes, in the order given (so two hits of
+// one user see each other). KEYS: every hit's windows, hit after hit. ARGV: the number of hits, then
+// for each: its number of windows, its cost, then max and window (ms) of each of its keys. Answers,
+// per hit, 0 when it was counted or the longest wait (ms) of a window that refused it.
+const HIT_MANY = new RedisScript(`
+local answers = {}
+local arg = 2
+local first = 1
+for hit = 1, tonumber(ARGV[1]) do
+  local count = tonumber(ARGV[arg])
+  local cost = tonumber(ARGV[arg + 1])
+  arg = arg + 2
+  local wait = 0
+  for i = 0, count - 1 do
+    local key = KEYS[first + i]
+    local used = tonumber(redis.call('GET', key) or '0')
+    if used + cost > tonumber(ARGV[arg + i * 2]) then
+      local ttl = redis.call('PTTL', key)
+      if ttl < 0 then ttl = tonumber(ARGV[arg + i * 2 + 1]) end
+      if ttl > wait then wait = ttl end
+    end
   end
+  if wait == 0 then
+    for i = 0, count - 1 do
+      redis.call('INCRBY', KEYS[first + i], cost)
+      redis.call('PEXPIRE', KEYS[first + i], ARGV[arg + i * 2 + 1], 'NX')
+    end
+  end
+  answers[hit] = wait
+  first = first + count
+  arg = arg + count * 2
 end
-if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  redis.call('INCRBY', key, cost)
-  redis.call('PEXPIRE', key, ARGV[i * 2 + 1], 'NX')
-end
-return 0`);
+return answers`);
+
+interface Hit {
+  windows: readonly LimitWindow[];
+  cost: number;
+}
+
+/** Runs `hits` in one script call (their keys must share a slot on a cluster): the wait in ms of each, 0 when counted. */
+async function runHits(redis: Redis, hits: readonly Hit[]): Promise<number[]> {
+  const keys = hits.flatMap((h) => h.windows.map((w) => w.key));
+  const args = [hits.length, ...hits.flatMap((h) => [h.windows.length, h.cost, ...h.windows.flatMap((w) => [w.max, w.windowSeconds * 1000])])];
+  return ((await HIT_MANY.run(redis, keys, args)) as (number | string)[]).map(Number);
+}
+
+const refusal = (waitMs: number): RateLimitResult => ({ allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
 
 /**
  * Counts `cost` in every window at once, or in none: refused (with the seconds until the window that
@@ -62,15 +89,44 @@ export async function hitWindows(redis: Redis, windows: readonly LimitWindow[], 
   if (windows.length === 0 || cost <= 0) return { allowed: true };
   const counted: LimitWindow[][] = [];
   for (const group of groupBySlot(redis, windows, (w) => w.key)) {
-    const args = group.flatMap((w) => [w.max, w.windowSeconds * 1000]);
-    const waitMs = Number(await HIT_WINDOWS.run(redis, group.map((w) => w.key), [cost, ...args]));
+    const [waitMs = 0] = await runHits(redis, [{ windows: group, cost }]);
     if (waitMs > 0) {
       for (const done of counted) await refundGroup(redis, done, cost);
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+      return refusal(waitMs);
     }
     counted.push(group);
   }
   return { allowed: true };
+}
+
+/**
+ * `hitWindows` for a busy process: the hits asked for in one turn of the event loop are counted by one
+ * script call (in the order they were asked), not one each — a round trip and a script run per send
+ * otherwise. Each hit is still all or nothing, as with `hitWindows`. A call Redis fails (it refuses
+ * writes when out of memory) fails every hit of its turn; hits it counted before failing stay counted,
+ * as Redis does not undo a script's writes. On a Redis Cluster each hit is counted on its own (its
+ * windows may be in other slots than the rest of the turn's).
+ */
+export class WindowCounter {
+  private waiting: { hit: Hit; settle: (result: Promise<RateLimitResult>) => void }[] = [];
+
+  constructor(private readonly redis: Redis) {}
+
+  hit(windows: readonly LimitWindow[], cost = 1): Promise<RateLimitResult> {
+    if (windows.length === 0 || cost <= 0) return Promise.resolve({ allowed: true });
+    if (isCluster(this.redis)) return hitWindows(this.redis, windows, cost);
+    return new Promise<RateLimitResult>((resolve) => {
+      this.waiting.push({ hit: { windows, cost }, settle: resolve });
+      if (this.waiting.length === 1) setImmediate(() => this.countWaiting());
+    });
+  }
+
+  private countWaiting(): void {
+    const turn = this.waiting;
+    this.waiting = [];
+    const answers = runHits(this.redis, turn.map((w) => w.hit));
+    turn.forEach(({ settle }, i) => settle(answers.then((waits) => ((waits[i] ?? 0) > 0 ? refusal(waits[i] as number) : { allowed: true }))));
+  }
 }
 
 // Takes back a cost counted by `hitWindows` (never below zero, never reviving an expired window).
