@@ -13,6 +13,8 @@ import { startBenchSystem } from './lib/system.ts';
  * PUBLISH → uWebSockets.js push; no queue, no auth, no batching) and Wetty are both offered each rate
  * by the floor's own driver (`drive.cjs`), which measures send→deliver on the receivers' sockets.
  * A rate is *sustained* when achieved ≥ 97 % of offered, nothing is lost and p99 ≤ 100 ms.
+ * Each side first gets one run at the lowest rate that is not counted (`--warmup` seconds, 0 for
+ * none), so neither side's first measured rate also pays for its start (JIT, connection pools).
  * Prints one table and the ratio of the highest sustained rates (Wetty ÷ floor). The floor is looked
  * for in `../shared/bench/send-floor`, then `../../shared/bench/send-floor`; `--floor` or FLOOR_DIR name another.
  *
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '1000,1500,2000,3000' },
     duration: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '10' },
     pairs: { type: 'string', default: '200' },
     workers: { type: 'string', default: '1' },
     floor: { type: 'string', default: process.env.FLOOR_DIR ?? defaultFloorDir() },
@@ -73,8 +76,8 @@ async function prepareFloor(): Promise<string> {
 }
 
 /** One driver run; answers its JSON line. */
-function drive(dir: string, adapter: string, rate: number, env: Record<string, string> = {}): Promise<DriveResult> {
-  const child = spawn(process.execPath, ['drive.cjs', adapter, String(rate), args.duration, args.pairs], {
+function drive(dir: string, adapter: string, rate: number, env: Record<string, string> = {}, durationS = args.duration): Promise<DriveResult> {
+  const child = spawn(process.execPath, ['drive.cjs', adapter, String(rate), durationS, args.pairs], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -90,8 +93,17 @@ function drive(dir: string, adapter: string, rate: number, env: Record<string, s
   );
 }
 
+/** The uncounted first run of a side, at the lowest rate. */
+async function warmUp(name: string, adapter: string, env: Record<string, string> = {}): Promise<void> {
+  if (Number(args.warmup) <= 0) return;
+  const rate = Math.min(...rates);
+  console.log(`${name} warm-up at ${rate}/s for ${args.warmup} s (not counted) …`);
+  await drive(dir, adapter, rate, env, args.warmup);
+}
+
 const dir = await prepareFloor();
 const floor: DriveResult[] = [];
+await warmUp('floor', 'floor-adapter.cjs');
 for (const rate of rates) {
   console.log(`floor at ${rate}/s …`);
   floor.push(await drive(dir, 'floor-adapter.cjs', rate));
@@ -103,6 +115,7 @@ const wetty: DriveResult[] = [];
 // Ctrl-C or a timeout stops the system too, instead of leaving it holding the benchmark's ports.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().then(() => process.exit(130), () => process.exit(1)));
 try {
+  await warmUp('wetty', 'wetty-adapter.cjs', { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl });
   for (const rate of rates) {
     console.log(`wetty at ${rate}/s …`);
     wetty.push(await drive(dir, 'wetty-adapter.cjs', rate, { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl }));
@@ -126,5 +139,5 @@ console.log(`\n${lines.join('\n')}\n`);
 console.log(`highest sustained: floor ${floorBest}/s, Wetty ${wettyBest}/s; ratio Wetty ÷ floor = ${ratio}`);
 await writeFile(
   `bench/results/floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), pairs: Number(args.pairs), floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio }, null, 2),
+  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), warmup_s: Number(args.warmup), pairs: Number(args.pairs), floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio }, null, 2),
 );
