@@ -11,6 +11,7 @@ import type { FileStorage } from '../shared/storage/storage.ts';
 import type { MessageRow } from '../shared/db/repositories/messages.repository.ts';
 import type { Batcher } from './send/batcher.ts';
 import type { PendingWork } from './pending-work.ts';
+import type { ReplyPublisher } from './send/reply-publisher.ts';
 import type { ModeratedSend } from './send/moderation.ts';
 import type { SendOutcome } from './send/send-pipeline.ts';
 
@@ -29,6 +30,8 @@ export interface WorkerDeps {
   storage: FileStorage;
   /** Gathers concurrent send jobs into one transaction. */
   sendBatcher: Batcher<ModeratedSend, SendOutcome>;
+  /** The answers to the api processes' sends, published together per turn. */
+  sendReplies: ReplyPublisher;
   /** What follows committed sends after their senders are answered (pushes, webhook events): awaited on close. */
   deliveries: PendingWork;
   /** The push services (Web Push, FCM, APNs) devices are reached through. */

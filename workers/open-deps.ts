@@ -14,6 +14,7 @@ import type { WorkerDeps } from './deps.ts';
 import { Batcher } from './send/batcher.ts';
 import { PendingWork } from './pending-work.ts';
 import { sendBatch } from './send/send-pipeline.ts';
+import { ReplyPublisher } from './send/reply-publisher.ts';
 import { errorText, settleDeliveredRows } from '../shared/effects/outbox.ts';
 
 /**
@@ -47,6 +48,7 @@ export async function openWorkerDeps(
     userState: createUserState({ db, redis, keys }),
     storage,
     sendBatcher: new Batcher((jobs) => sendBatch(deps, jobs), config.workers.sendBatch),
+    sendReplies: new ReplyPublisher(redis),
     // The post-commit work of this many send batches at most runs behind their answers.
     deliveries: new PendingWork(64, (err) => log.error({ err: errorText(err) }, 'post-commit delivery failed unexpectedly')),
     push,

@@ -4,7 +4,6 @@ import type { SendReplies, SettledSend } from '../../shared/contracts/send-repli
 import { isDataError } from '../../shared/db/pg-errors.ts';
 import { errorText } from '../../shared/effects/outbox.ts';
 import { sendBatchJob, type JobData } from '../../shared/queues/contracts.ts';
-import { publish } from '../../shared/redis/pubsub.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { defineProcessor } from '../processor.ts';
 import { moderateSend } from '../send/moderation.ts';
@@ -75,14 +74,15 @@ async function runSend(deps: WorkerDeps, send: BatchSend): Promise<SettledSend |
 type Reply = SendReplies['replies'][number];
 
 /**
- * The answers of one job, published on the api's channel as sends settle: the replies added in one
- * turn of the event loop go out in one message. If publishing fails the messages are still stored
- * and the api, hearing nothing within its wait, answers 202 queued: logged, not thrown.
+ * The answers of one job, published on the api's channel as sends settle (with the answers of every
+ * other job settling in the same turn: workers/send/reply-publisher.ts). If publishing fails the
+ * messages are still stored and the api, hearing nothing within its wait, answers 202 queued: logged,
+ * not thrown.
  */
 class Replies {
   readonly all: Reply[] = [];
-  private pending: Reply[] = [];
-  private readonly publishing: Promise<void>[] = [];
+  /** One per reply: null once published, or why it was not. */
+  private readonly publishing: Promise<unknown>[] = [];
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -92,25 +92,12 @@ class Replies {
 
   add(reply: Reply): void {
     this.all.push(reply);
-    this.pending.push(reply);
-    if (this.pending.length === 1) this.publishing.push(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.publishPending()));
+    this.publishing.push(this.deps.sendReplies.add(this.channel, this.job.id ?? '', reply).then(() => null, (err: unknown) => err));
   }
 
   /** Resolves once every reply added so far has been published (or its failure logged). */
   async sent(): Promise<void> {
-    await Promise.all(this.publishing);
-    if (this.pending.length > 0) await this.publishPending();
-  }
-
-  private async publishPending(): Promise<void> {
-    const replies = this.pending;
-    this.pending = [];
-    if (replies.length === 0) return;
-    const message: SendReplies = { job_id: this.job.id ?? '', replies };
-    try {
-      await publish(this.deps.redis, this.channel, JSON.stringify(message));
-    } catch (err) {
-      this.deps.log.warn({ err: errorText(err), jobId: this.job.id, sends: replies.length }, 'send replies not published');
-    }
+    const failures = (await Promise.all(this.publishing)).filter((err) => err !== null);
+    if (failures.length > 0) this.deps.log.warn({ err: errorText(failures[0]), jobId: this.job.id, sends: failures.length }, 'send replies not published');
   }
 }
