@@ -18,12 +18,14 @@ const SEND_BATCH_JOB_OPTIONS = { ...DURABLE, removeOnComplete: true };
 interface Gathering {
   sends: { send: BatchSend; enqueued(): void; failed(err: unknown): void }[];
   timer: NodeJS.Timeout;
+  /** Its wait is over, but an enqueue of its partition is still on its way: it goes when that is done. */
+  due: boolean;
 }
 
 export interface SendBatchOptions {
   /** Sends per job at most. */
   maxItems: number;
-  /** How long the first send of a batch waits for others. */
+  /** How long the first send of a batch waits for others (longer while the batch before it is still being enqueued). */
   maxWaitMs: number;
   /** How long a send waits for its worker's answer, counted from its arrival. */
   replyWaitMs: number;
@@ -31,11 +33,15 @@ export interface SendBatchOptions {
 
 /**
  * Gathers the sends this api process accepts for chats of one queue partition into one `send-batch`
- * job (shared/queues/contracts.ts): up to `maxItems`, or `maxWaitMs` after the first. One job, one
- * enqueue and one answer on the reply channel serve the whole batch instead of one of each per send.
+ * job (shared/queues/contracts.ts): up to `maxItems`, or `maxWaitMs` after the first — or, when the
+ * batch before it is still being enqueued then, as soon as that one is in. One job, one enqueue and
+ * one answer on the reply channel serve the whole batch instead of one of each per send; and as the
+ * load (and with it the time an enqueue takes) grows, the batches grow instead of the jobs.
  */
 export class SendBatcher {
   private readonly gathering = new Map<string, Gathering>();
+  /** Enqueues on their way, per partition. */
+  private readonly enqueuing = new Map<string, number>();
 
   constructor(
     private readonly queues: Queues,
@@ -67,11 +73,18 @@ export class SendBatcher {
     const partition = queueNameFor(layoutOf(this.queues), sendBatchJob.queue, entry.send);
     let batch = this.gathering.get(partition);
     if (!batch) {
-      batch = { sends: [], timer: setTimeout(() => this.flush(partition), this.options.maxWaitMs) };
+      batch = { sends: [], timer: setTimeout(() => this.waitOver(partition), this.options.maxWaitMs), due: false };
       this.gathering.set(partition, batch);
     }
     batch.sends.push(entry);
     if (batch.sends.length >= this.options.maxItems) this.flush(partition);
+  }
+
+  private waitOver(partition: string): void {
+    const batch = this.gathering.get(partition);
+    if (!batch) return;
+    if ((this.enqueuing.get(partition) ?? 0) > 0) batch.due = true;
+    else this.flush(partition);
   }
 
   private flush(partition: string): void {
@@ -81,9 +94,17 @@ export class SendBatcher {
     clearTimeout(batch.timer);
     const sends = batch.sends.map((s) => s.send);
     const data = { chat_id: (sends[0] as BatchSend).chat_id, reply_to: this.replies.channel, sends };
-    enqueue(this.queues, sendBatchJob, data, SEND_BATCH_JOB_OPTIONS).then(
-      () => batch.sends.forEach((s) => s.enqueued()),
-      (err: unknown) => batch.sends.forEach((s) => s.failed(err)),
-    );
+    this.enqueuing.set(partition, (this.enqueuing.get(partition) ?? 0) + 1);
+    enqueue(this.queues, sendBatchJob, data, SEND_BATCH_JOB_OPTIONS)
+      .then(
+        () => batch.sends.forEach((s) => s.enqueued()),
+        (err: unknown) => batch.sends.forEach((s) => s.failed(err)),
+      )
+      .finally(() => {
+        const left = (this.enqueuing.get(partition) ?? 1) - 1;
+        if (left > 0) this.enqueuing.set(partition, left);
+        else this.enqueuing.delete(partition);
+        if (this.gathering.get(partition)?.due) this.flush(partition);
+      });
   }
 }
