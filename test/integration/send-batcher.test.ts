@@ -51,7 +51,7 @@ describe('send batcher: batches grow while an enqueue is on its way', function (
     batcher = new SendBatcher(queues, replies, { maxItems: 64, maxWaitMs: 2, replyWaitMs: 100 });
   });
   after(async () => {
-    await Promise.all(Object.values(queues).map((q) => q?.close()));
+    await Promise.all(Object.values(queues).flatMap((q) => (q ? [q.close()] : [])));
     await Promise.all([connection.quit(), subscriber.quit()]);
     await server.stop();
   });
