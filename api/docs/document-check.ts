@@ -19,12 +19,15 @@ export interface UndocumentedAnswer {
  * it happens, not an answer a route declares: it is not reported here.
  */
 export function documentCheck(document: OpenApiDocument, report: (answer: UndocumentedAnswer) => void): Middleware<ApiState> {
+  // Routes are few and fixed: each one's document path is worked out once.
+  const pathsOf = new Map<string, string>();
+  const documentPath = (route: string) => pathsOf.get(route) ?? pathsOf.set(route, toOpenApiPath(route)).get(route) as string;
   return async (ctx, next) => {
     await next();
     const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
     if (typeof route !== 'string') return;
     const method = (ctx.method === 'HEAD' ? 'get' : ctx.method.toLowerCase()) as 'get';
-    const operation = document.paths[toOpenApiPath(route)]?.[method];
+    const operation = document.paths[documentPath(route)]?.[method];
     if (!operation || ctx.status === 500) return;
     const response = operation.responses[String(ctx.status)];
     if (!response) return report({ method: ctx.method, route, status: ctx.status, ...errorCodeOf(ctx.body) });

@@ -21,30 +21,39 @@ const MAX_DEPTH = 64;
 
 /**
  * Every string (value or object key) inside `value` that `textProblem` refuses, named by its path
- * (`message`, `user_ids.3`), with `prefix` before it. At most `max` problems are listed.
+ * (`message`, `user_ids.3`), with `prefix` before it. At most `max` problems are listed. Every
+ * request's input passes through here, so the walk allocates nothing until it finds a problem.
  */
 export function findTextProblems(value: unknown, prefix: readonly (string | number)[] = [], max = 20): FieldProblem[] {
   const found: FieldProblem[] = [];
-  const visit = (node: unknown, path: (string | number)[], depth: number): void => {
-    if (found.length >= max) return;
-    if (typeof node === 'string') {
-      const problem = textProblem(node);
-      if (problem) found.push({ field: path.join('.') || '(body)', message: problem });
-      return;
-    }
-    if (node === null || typeof node !== 'object' || depth > MAX_DEPTH) return;
-    if (Array.isArray(node)) {
-      node.forEach((child, i) => visit(child, [...path, i], depth + 1));
-      return;
-    }
-    for (const [key, child] of Object.entries(node)) {
-      const keyProblem = textProblem(key);
-      if (keyProblem) found.push({ field: [...path, '(key)'].join('.'), message: keyProblem });
-      else visit(child, [...path, key], depth + 1);
-    }
-  };
-  visit(value, [...prefix], 0);
+  visitText(value, [...prefix], 0, found, max);
   return found;
+}
+
+/** One node of `findTextProblems`' walk; `path` is the node's, shared along the walk (pushed and popped). */
+function visitText(node: unknown, path: (string | number)[], depth: number, found: FieldProblem[], max: number): void {
+  if (found.length >= max) return;
+  if (typeof node === 'string') {
+    const problem = textProblem(node);
+    if (problem) found.push({ field: path.join('.') || '(body)', message: problem });
+    return;
+  }
+  if (node === null || typeof node !== 'object' || depth > MAX_DEPTH) return;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      visitText(node[i], path, depth + 1, found, max);
+      path.pop();
+    }
+    return;
+  }
+  for (const key of Object.keys(node)) {
+    const keyProblem = textProblem(key);
+    path.push(keyProblem ? '(key)' : key);
+    if (keyProblem) found.push({ field: path.join('.'), message: keyProblem });
+    else visitText((node as Record<string, unknown>)[key], path, depth + 1, found, max);
+    path.pop();
+  }
 }
 
 /**
