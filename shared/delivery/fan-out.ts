@@ -20,10 +20,11 @@ export interface ChatFrame {
 }
 
 /**
- * Delivers chat events to everyone who may see them, in one Redis round trip (its two reads are named
- * statements of one text, asked for every send batch): direct chats and small
+ * Delivers chat events to everyone who may see them, in one Redis round trip: direct chats and small
  * groups per recipient (every device of every member, the actor's too, except members who block the
- * actor); large groups once on the chat's channel, for the realtime nodes to fan out.
+ * actor); large groups once on the chat's channel, for the realtime nodes to fan out. A small group's
+ * members and the people who block its actors are read by named statements of one text; a direct
+ * chat's two people and their blocks come from the cached user state, as the gate reads them.
  */
 export async function publishToChats(
   deps: FanOutDeps,
@@ -33,8 +34,12 @@ export async function publishToChats(
 ): Promise<void> {
   const chatIds = [...new Set(items.map((i) => i.chatId))];
   const facts = new Map<string, ChatFacts | null>(await Promise.all(chatIds.map(async (id) => [id, await deps.userState.chat(id)] as const)));
-  const smallGroups = chatIds.filter((id) => facts.get(id)?.kind === 'group' && facts.get(id)?.category !== 'large');
-  const [members, blockersOf] = await Promise.all([membersOf(deps, smallGroups), blockersOfActors(deps, items)]);
+  const smallGroups = new Set(chatIds.filter((id) => facts.get(id)?.kind === 'group' && facts.get(id)?.category !== 'large'));
+  const [members, blockersOf, blockedInDirect] = await Promise.all([
+    membersOf(deps, [...smallGroups]),
+    blockersOfActors(deps, items.filter((i) => smallGroups.has(i.chatId))),
+    blockedInDirectChats(deps, items, facts),
+  ]);
 
   const toUsers = [...extra];
   const toChats: { chatId: string; payload: string }[] = [];
@@ -46,7 +51,7 @@ export async function publishToChats(
       continue;
     }
     const recipients = chat.kind === 'direct' ? (chat.directUids ?? []) : (members.get(item.chatId) ?? []);
-    const blockers = blockersOf.get(item.actorUid);
+    const blockers = chat.kind === 'direct' ? blockedInDirect.get(item) : blockersOf.get(item.actorUid);
     for (const uid of recipients) {
       if (blockers?.has(uid) || (options.skipActor && uid === item.actorUid)) continue;
       toUsers.push({ uid, frame: item.frame });
@@ -67,6 +72,23 @@ async function membersOf(deps: FanOutDeps, chatIds: readonly string[]): Promise<
     else byChat.set(row.chat_id, [row.uid]);
   }
   return byChat;
+}
+
+/**
+ * For each item of a direct chat, which of its two people block the actor: read from the pair's facts
+ * (shared/access/user-state.ts, cached in Redis and read by the gate too), not from PostgreSQL.
+ */
+async function blockedInDirectChats(deps: FanOutDeps, items: readonly ChatFrame[], facts: ReadonlyMap<string, ChatFacts | null>): Promise<Map<ChatFrame, Set<string>>> {
+  const asked = items.flatMap((item) => {
+    const chat = facts.get(item.chatId);
+    return chat?.kind === 'direct' ? (chat.directUids ?? []).filter((uid) => uid !== item.actorUid).map((uid) => ({ item, uid })) : [];
+  });
+  const blocking = await Promise.all(asked.map(({ item, uid }) => deps.userState.blocks(uid, item.actorUid)));
+  const byItem = new Map<ChatFrame, Set<string>>();
+  asked.forEach(({ item, uid }, i) => {
+    if (blocking[i]) byItem.set(item, (byItem.get(item) ?? new Set()).add(uid));
+  });
+  return byItem;
 }
 
 async function blockersOfActors(deps: FanOutDeps, items: readonly ChatFrame[]): Promise<Map<string, Set<string>>> {

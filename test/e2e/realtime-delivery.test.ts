@@ -109,6 +109,30 @@ describe('realtime delivery across processes', function () {
     expect(leaverWs.events(isMessage(second.id))).to.have.length(0);
   });
 
+  it('direct chat: a change by someone the other person blocks reaches the actor’s devices only', async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const chatId = await befriend(system.http, a, b);
+    const [aWs, bWs] = [await connect(a), await connect(b)];
+    await settle();
+    const message = await send(a, chatId, 'before the block');
+    await bWs.waitFor(isMessage(message.id));
+    expect((await system.http.post('/friend/block', { token: b.token, json: { target_user_id: a.uid } })).status).to.equal(201);
+
+    // The sender may still recall their message; the person who blocks them does not hear of it.
+    expect((await system.http.post('/chats/message/recall', { token: a.token, json: { msg_id: message.id } })).status).to.equal(200);
+    const recall = await aWs.waitFor((f) => f.event === 'on_recall' && f.data.msg_id === message.id);
+    expect(recall.data).to.include({ chat_id: chatId });
+    await settle();
+    expect(bWs.events((f) => f.event === 'on_recall')).to.have.length(0);
+
+    // Once unblocked, the same person's changes reach them again.
+    expect((await system.http.delete(`/friend/block/${a.uid}`, { token: b.token })).status).to.equal(204);
+    const second = await send(a, chatId, 'after the unblock');
+    await bWs.waitFor(isMessage(second.id));
+    await system.http.post('/chats/message/recall', { token: a.token, json: { msg_id: second.id } });
+    await bWs.waitFor((f) => f.event === 'on_recall' && f.data.msg_id === second.id);
+  });
+
   it('recall, reactions, read, typing and presence arrive as events', async () => {
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(system.http, a, b);
