@@ -102,12 +102,14 @@ export async function hitWindows(redis: Redis, windows: readonly LimitWindow[], 
 /**
  * `hitWindows` for a busy process: the hits asked for in one turn of the event loop are counted by one
  * script call (in the order they were asked), not one each — a round trip and a script run per send
- * otherwise. Each hit is still all or nothing, as with `hitWindows`. A call Redis fails (it refuses
- * writes when out of memory) fails every hit of its turn; hits it counted before failing stay counted,
- * as Redis does not undo a script's writes. On a Redis Cluster each hit is counted on its own (its
+ * otherwise (at most `MAX_HITS_PER_CALL` per call). Each hit is still all or nothing, as with
+ * `hitWindows`. A call Redis fails (it refuses writes when out of memory) fails every hit of its
+ * turn; hits it counted before failing stay counted, as Redis does not undo a script's writes. On a Redis Cluster each hit is counted on its own (its
  * windows may be in other slots than the rest of the turn's).
  */
 export class WindowCounter {
+  /** Hits one call counts at most: a turn with more is counted by more calls, so no script runs long. */
+  static readonly MAX_HITS_PER_CALL = 256;
   private waiting: { hit: Hit; settle: (result: Promise<RateLimitResult>) => void }[] = [];
 
   constructor(private readonly redis: Redis) {}
@@ -118,12 +120,14 @@ export class WindowCounter {
     return new Promise<RateLimitResult>((resolve) => {
       this.waiting.push({ hit: { windows, cost }, settle: resolve });
       if (this.waiting.length === 1) setImmediate(() => this.countWaiting());
+      else if (this.waiting.length >= WindowCounter.MAX_HITS_PER_CALL) this.countWaiting();
     });
   }
 
   private countWaiting(): void {
     const turn = this.waiting;
     this.waiting = [];
+    if (turn.length === 0) return;
     const answers = runHits(this.redis, turn.map((w) => w.hit));
     turn.forEach(({ settle }, i) => settle(answers.then((waits) => ((waits[i] ?? 0) > 0 ? refusal(waits[i] as number) : { allowed: true }))));
   }

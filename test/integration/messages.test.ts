@@ -177,6 +177,24 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       });
     });
 
+    it('a batch naming a chat that is gone (a group deleted since the gate) stores nothing, its outbox row included', async () => {
+      const [a, b] = [await newUser(), await newUser()];
+      const [direct, gone] = [await befriend(api.http, a, b), (await createGroup(api.http, a, [b])).chat_id];
+      expect((await api.http.delete(`/group/${(await api.deps.db('groups').where({ chat_id: gone }).first()).id}`, { token: a.token })).status).to.equal(204);
+      const row = (chatId: string) => ({
+        chat_id: chatId, sender_uid: a.uid, message: 'x', message_type: 'text' as const, format: 'plain' as const, client_generated_id: cgid(),
+        reply_to_id: null, reply_root_id: null, forwarded_from: null, mentions: [], file: null, remind_at: null,
+      });
+      for (const batch of [[row(gone)], [row(direct), row(gone), row(direct)]]) {
+        const failure = await storeMessages(api.deps.db, batch, ORDER_WINDOW_MS).then(() => null, (err: { code?: string }) => err.code);
+        expect(failure, 'the missing seq fails the statement').to.equal('23502');
+      }
+      // No `sent` row naming no messages (the relay could never deliver it).
+      expect(await api.deps.db('outbox').whereRaw(`effects->0->>'kind' = 'sent' and (jsonb_typeof(effects->0->'msg_ids') is distinct from 'array' or effects->0->'msg_ids' = '[]'::jsonb)`)).to.have.length(0);
+      expect(await api.deps.db('messages').whereIn('chat_id', [direct, gone])).to.have.length(0);
+      expect(await api.deps.db('message_client_ids').where({ sender_uid: a.uid })).to.have.length(0);
+    });
+
     it('batches over the same chats, stored at once in any order, neither deadlock nor leave a seq gap', async () => {
       const a = await newUser();
       const chats = await Promise.all([0, 1, 2].map(async () => (await createGroup(api.http, a, [])).chat_id));

@@ -7,6 +7,7 @@ import { createLogger } from '../../shared/logger.ts';
 import { sendBatchJob, type JobData, type SendRequest } from '../../shared/queues/contracts.ts';
 import { createQueues, type Queues } from '../../shared/queues/producer.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
+import { waitFor } from '../support/system.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58,10 +59,11 @@ describe('send batcher: batches grow while an enqueue is on its way', function (
 
   it('a send alone goes after the window; sends 20 ms apart while Redis stalls its enqueue go as one job, not five', async () => {
     const first = batcher.send(request('first'));
-    await sleep(20);
+    await waitFor(async () => (await queuedBatches()).length === 1, 5000, 5);
     expect(await queuedBatches()).to.deep.equal([['first']]);
 
     const stalled = new Redis(server.url);
+    await stalled.ping();
     const stall = stalled.call('DEBUG', 'SLEEP', '0.4');
     await sleep(10);
     const second = batcher.send(request('second'));

@@ -191,7 +191,7 @@ describe('send batches: many sends in one job, each answered on its own', functi
       sends: [live, ended.key, expired.key, '0123456789abcdef'].map((client_key, ref) => ({ ...first, ref, client_key, client_generated_id: cgid(), message: `from ${ref}` })),
     };
     expect(await sendBatchProcessor.handle(batch, workers.deps, jobOf(batch, 8, []))).to.deep.equal({ created: 1, existing: 0, refused: 3 });
-    await waitFor(() => repliesOn(channel).length > 0, 5000);
+    await waitFor(() => repliesOn(channel).flatMap((r) => r.replies).length === 4, 5000);
     const outcomes = repliesOn(channel).flatMap((r) => r.replies).sort((x, y) => x.ref - y.ref);
     expect(outcomes.map((r) => (r.outcome.kind === 'refused' ? r.outcome.refusal.code : r.outcome.kind))).to.deep.equal(['stored', 'session_ended', 'session_ended', 'session_ended']);
     expect(await api.deps.db('messages').where({ chat_id: chatId }).pluck('message')).to.deep.equal(['from 0']);

@@ -64,6 +64,15 @@ describe('window counter: the hits of one turn counted together', () => {
     expect((await hitWindows(redis, [small])).allowed).to.equal(false);
   });
 
+  it('a turn of more hits than one call takes is counted by as many calls as it needs, each hit as before', async () => {
+    const big = window('big', 280);
+    const before = await scriptCalls(redis);
+    const results = await Promise.all(Array.from({ length: WindowCounter.MAX_HITS_PER_CALL + 44 }, () => counter.hit([big])));
+    expect(await scriptCalls(redis)).to.equal(before + 2);
+    expect(results.map((r) => r.allowed)).to.deep.equal([...Array<boolean>(280).fill(true), ...Array<boolean>(20).fill(false)]);
+    expect(await redis.get(big.key)).to.equal('280');
+  });
+
   it('hits of later turns are counted by calls of their own, and a failed call fails its own turn only', async () => {
     const each = window('each', 100);
     const before = await scriptCalls(redis);

@@ -138,7 +138,7 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
     // A named statement: each pooled connection parses it once and the server may keep its plan.
     .options({ name: 'store_messages' });
   const first = stored[0];
-  if (!first) throw new Error('the batch stored no rows');
+  if (!first || stored.length !== messages.length) throw new Error(`the batch stored ${stored.length} rows of ${messages.length}`);
   return {
     inserted: stored.map(({ outbox_id: _id, outbox_behind: _behind, outbox_effects: _effects, ...row }) => row),
     outbox: { id: String(first.outbox_id), behind: first.outbox_behind, effects: first.outbox_effects },
@@ -153,7 +153,8 @@ const MESSAGE_COLUMNS = `id, chat_id, seq, sender_uid, message, message_type, fo
  * `storeMessages` as one statement of one text whatever the batch holds: the messages come as one
  * array per column, in the batch's order (ids are drawn in that order), each with its place among
  * its chat's new messages. Text columns come as `text`, so a value too long for its column fails the
- * statement (an explicit cast would cut it).
+ * statement (an explicit cast would cut it). A message whose chat is gone (a group deleted since the
+ * gate) gets no seq, which fails the whole statement: nothing of the batch is stored.
  */
 const STORE_MESSAGES = `with locked as (
    select id from chats where id = any(?::bigint[]) order by id for update
@@ -171,8 +172,9 @@ const STORE_MESSAGES = `with locked as (
                          reply_to_id, reply_root_id, forwarded_from, mentions, file, remind_at)
    select b.chat_id, s.first_seq + b.seq_offset, b.sender_uid, b.client_generated_id, b.message, b.message_type, b.format,
           b.reply_to_id, b.reply_root_id, b.forwarded_from,
-          array(select jsonb_array_elements_text(b.mentions))::char(32)[], b.file, b.remind_at
-     from batch b join seqs s on s.id = b.chat_id
+          array(select u.uid from jsonb_array_elements_text(b.mentions) with ordinality as u(uid, n) order by u.n)::char(32)[],
+          b.file, b.remind_at
+     from batch b left join seqs s on s.id = b.chat_id
     order by b.position
    returning ${MESSAGE_COLUMNS}
  ), k as (
