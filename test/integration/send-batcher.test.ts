@@ -4,9 +4,10 @@ import { Redis } from 'ioredis';
 import { SendBatcher } from '../../api/chats/send-batcher.ts';
 import { SendReplyListener } from '../../api/chats/send-replies.ts';
 import { createLogger } from '../../shared/logger.ts';
-import { sendBatchJob, type JobData, type SendRequest } from '../../shared/queues/contracts.ts';
+import { sendBatchJob, type JobData } from '../../shared/queues/contracts.ts';
 import { createQueues, type Queues } from '../../shared/queues/producer.ts';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.ts';
+import { textSendRequest } from '../support/send-requests.ts';
 import { waitFor } from '../support/system.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,21 +24,7 @@ describe('send batcher: batches grow while an enqueue is on its way', function (
   let subscriber: Redis;
   let queues: Queues;
   let batcher: SendBatcher;
-  const request = (message: string): SendRequest => ({
-    sender_uid: 'a'.repeat(32),
-    client_key: 'b'.repeat(16),
-    chat_id: '42',
-    client_generated_id: `sb-${randomBytes(6).toString('hex')}`,
-    message,
-    message_type: 'text',
-    format: 'plain',
-    reply_to_id: null,
-    reply_root_id: null,
-    forward_from_id: null,
-    mentions: [],
-    remind_at: null,
-    accepted_at: new Date().toISOString(),
-  });
+  const request = (message: string) => textSendRequest({ sender_uid: 'a'.repeat(32), client_key: 'b'.repeat(16), chat_id: '42', message });
   const queuedBatches = async () =>
     (await queues[sendBatchJob.queue].getJobs(['waiting']))
       .sort((x, y) => Number(x.id) - Number(y.id))

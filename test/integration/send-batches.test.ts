@@ -6,6 +6,7 @@ import { SendReplies } from '../../shared/contracts/send-replies.ts';
 import { sendBatchJob, type JobData, type SendRequest } from '../../shared/queues/contracts.ts';
 import { sendBatchProcessor } from '../../workers/processors/send-batch.processor.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
+import { textSendRequest } from '../support/send-requests.ts';
 import { befriend } from '../support/social.ts';
 import { waitFor } from '../support/system.ts';
 import { logIn, signUp, type TestUser } from '../support/users.ts';
@@ -135,21 +136,7 @@ describe('send batches: many sends in one job, each answered on its own', functi
     const [a, b] = [await newUser(), await newUser()];
     const chatId = await befriend(api.http, a, b);
     const session = await api.deps.db('sessions').where({ uid: a.uid }).first();
-    const request = (message: string): SendRequest => ({
-      sender_uid: a.uid,
-      client_key: session.client_key,
-      chat_id: chatId,
-      client_generated_id: cgid(),
-      message,
-      message_type: 'text',
-      format: 'plain',
-      reply_to_id: null,
-      reply_root_id: null,
-      forward_from_id: null,
-      mentions: [],
-      remind_at: null,
-      accepted_at: new Date().toISOString(),
-    });
+    const request = (message: string) => textSendRequest({ sender_uid: a.uid, client_key: session.client_key, chat_id: chatId, message, client_generated_id: cgid() });
     const data: BatchData = { chat_id: chatId, reply_to: channel, sends: ['one', 'two', 'three'].map((m, ref) => ({ ...request(m), ref })) };
     return { chatId, data, sender: a };
   };
