@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Fid, NumericId } from '../validation/ids.ts';
+import { ClientKey, Fid, NumericId, Uid } from '../validation/ids.ts';
 import { MessageObject, Reaction } from '../contracts/messages.ts';
 import { WebhookEvent } from '../contracts/webhooks.ts';
 
@@ -41,14 +41,15 @@ export const liftMuteJob = defineJob(
   z.object({ chat_id: z.string(), group_id: z.string(), uid: z.string(), until: z.iso.datetime() }),
 );
 
-const uid = z.string().regex(/^[0-9a-f]{32}$/);
+const uid = Uid;
 // Ids within PostgreSQL's bigint: a job naming one beyond it fails at parse, before any query.
 const id = NumericId;
 
 /** One send as the api accepted it: what the workers gate, persist and publish. */
 export const SendRequest = z.object({
   sender_uid: uid,
-  client_key: z.string(),
+  // The session the send was accepted under, as its token names it: checked again when the send is gated.
+  client_key: ClientKey,
   chat_id: id,
   client_generated_id: z.string(),
   message: z.string(),

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { SendReplies } from '../../shared/contracts/send-replies.ts';
+import { findLiveSessions } from '../../shared/db/repositories/sessions.repository.ts';
 import { sendBatchJob, type JobData, type SendRequest } from '../../shared/queues/contracts.ts';
 import { sendBatchProcessor } from '../../workers/processors/send-batch.processor.ts';
 import { startTestApi, type TestApi } from '../support/api-server.ts';
@@ -157,7 +158,7 @@ describe('send batches: many sends in one job, each answered on its own', functi
     expect(await api.deps.db('messages').where({ chat_id: chatId }).orderBy('seq').pluck('message')).to.deep.equal(['one', 'two', 'three']);
   });
 
-  it('a send whose session ended or expired before its batch ran is refused session_ended; the live session in the batch is stored', async () => {
+  it('a send whose session ended or expired before its batch ran, or whose key is no session’s, is refused session_ended; the live session in the batch is stored', async () => {
     const channel = `${api.deps.config.redis.prefix}:test-replies:${randomBytes(4).toString('hex')}`;
     await listener.subscribe(channel);
     const { chatId, data, sender } = await batchOf(channel);
@@ -175,13 +176,19 @@ describe('send batches: many sends in one job, each answered on its own', functi
     const [first] = data.sends as [BatchData['sends'][number]];
     const batch: BatchData = {
       ...data,
-      sends: [live, ended.key, expired.key, '0123456789abcdef'].map((client_key, ref) => ({ ...first, ref, client_key, client_generated_id: cgid(), message: `from ${ref}` })),
+      // Beside them, keys no token carries (the job contract refuses them; the check must too):
+      // the live key padded with spaces, the live key and more, and a made-up one.
+      sends: [live, ended.key, expired.key, `${live}   `, `${live}X`, '0123456789abcdef'].map((client_key, ref) => ({ ...first, ref, client_key, client_generated_id: cgid(), message: `from ${ref}` })),
     };
-    expect(await sendBatchProcessor.handle(batch, workers.deps, jobOf(batch, 8, []))).to.deep.equal({ created: 1, existing: 0, refused: 3 });
-    await waitFor(() => repliesOn(channel).flatMap((r) => r.replies).length === 4, 5000);
+    expect(await sendBatchProcessor.handle(batch, workers.deps, jobOf(batch, 8, []))).to.deep.equal({ created: 1, existing: 0, refused: 5 });
+    await waitFor(() => repliesOn(channel).flatMap((r) => r.replies).length === 6, 5000);
     const outcomes = repliesOn(channel).flatMap((r) => r.replies).sort((x, y) => x.ref - y.ref);
-    expect(outcomes.map((r) => (r.outcome.kind === 'refused' ? r.outcome.refusal.code : r.outcome.kind))).to.deep.equal(['stored', 'session_ended', 'session_ended', 'session_ended']);
+    expect(outcomes.map((r) => (r.outcome.kind === 'refused' ? r.outcome.refusal.code : r.outcome.kind))).to.deep.equal(['stored', ...Array<string>(5).fill('session_ended')]);
     expect(await api.deps.db('messages').where({ chat_id: chatId }).pluck('message')).to.deep.equal(['from 0']);
+    // The session lookup itself matches keys exactly, not as `char` compares them.
+    const lookUp = (clientKey: string) => findLiveSessions(api.deps.db, [{ uid: sender.uid, clientKey }]);
+    expect(await lookUp(live)).to.deep.equal([{ uid: sender.uid, client_key: live }]);
+    for (const key of [`${live}   `, `${live}X`, live.slice(0, 8), '']) expect(await lookUp(key), JSON.stringify(key)).to.deep.equal([]);
   });
 
   it('a send that fails for a transient reason is all the job retries; after its last attempt it is answered as failed', async () => {

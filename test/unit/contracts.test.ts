@@ -4,6 +4,7 @@ import { Effects } from '../../shared/contracts/effects.ts';
 import { parseServerFrame } from '../../client/src/protocol/frames.ts';
 import { encodeFrame } from '../../shared/contracts/events.ts';
 import { JobRefusedError, readRefusal } from '../../shared/contracts/job-outcomes.ts';
+import { sendBatchJob } from '../../shared/queues/contracts.ts';
 
 const uid = 'a'.repeat(32);
 
@@ -43,6 +44,19 @@ describe('cross-process contracts', () => {
     for (const frame of frames) expect(parseServerFrame(frame), frame).to.deep.equal(JSON.parse(frame));
     expect(parseServerFrame('{"event":"on_unknown","data":{}}')).to.equal(undefined);
     expect(parseServerFrame('{"event":"on_recall"}')).to.equal(undefined);
+  });
+
+  it('a send job names its session by a client key as tokens carry it: padded, longer, shorter or other keys are refused at parse', () => {
+    const send = {
+      sender_uid: uid, client_key: 'Ab3dEf6hIj9lMn0p', chat_id: '1', client_generated_id: 'c-1', message: 'hi', message_type: 'text', format: 'plain',
+      reply_to_id: null, reply_root_id: null, forward_from_id: null, mentions: [], remind_at: null, accepted_at: new Date().toISOString(), ref: 0,
+    };
+    const batch = (client_key: string) => ({ chat_id: '1', reply_to: 'replies', sends: [{ ...send, client_key }] });
+    expect(sendBatchJob.schema.safeParse(batch(send.client_key)).success).to.equal(true);
+    for (const key of [`${send.client_key} `, `${send.client_key}X`, send.client_key.slice(1), '', 'Ab3dEf6hIj9lMn0-', 'Ab3dEf6hIj9lMn0\u00e9']) {
+      expect(sendBatchJob.schema.safeParse(batch(key)).success, JSON.stringify(key)).to.equal(false);
+    }
+    expect(sendBatchJob.schema.safeParse({ ...batch(send.client_key), sends: [{ ...send, sender_uid: uid.toUpperCase() }] }).success).to.equal(false);
   });
 
   it('effects are checked before they are stored', () => {

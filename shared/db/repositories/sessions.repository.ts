@@ -38,15 +38,16 @@ export async function findSessionWithSecret(db: Db, uid: string, clientKey: stri
 
 /**
  * Of these (uid, client key) pairs, those whose session exists and has not expired: one statement of
- * one text, named, whatever the number of pairs (the send path asks it for every batch). The keys are
- * compared as given (`bpchar` without a length: a longer value is not cut to the column's length).
+ * one text, named, whatever the number of pairs (the send path asks it for every batch). A client key
+ * matches only exactly: compared as text, so neither a longer one is cut to the column's length nor
+ * one padded with spaces taken for the key it pads (as `char` comparison would).
  */
 export async function findLiveSessions(db: Db, sessions: readonly { uid: string; clientKey: string }[]): Promise<{ uid: string; client_key: string }[]> {
   if (sessions.length === 0) return [];
   const { rows } = await db
     .raw<{ rows: { uid: string; client_key: string }[] }>(
       `select s.uid, s.client_key from sessions s
-         join unnest(?::bpchar[], ?::bpchar[]) as w(uid, client_key) on s.uid = w.uid and s.client_key = w.client_key
+         join unnest(?::bpchar[], ?::text[]) as w(uid, client_key) on s.uid = w.uid and s.client_key::text = w.client_key
         where s.expires_at > now()`,
       [sessions.map((s) => s.uid), sessions.map((s) => s.clientKey)],
     )
