@@ -24,3 +24,17 @@ export async function pingDb(db: Db): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Runs a statement the hot paths make for every batch as a named prepared statement: each pooled
+ * connection parses it once and PostgreSQL may keep its plan (knex hands `name` to pg). The text must
+ * be the same whatever the input (arrays, not a placeholder per item) and its result columns named,
+ * so a later migration cannot change what a cached statement returns. A connection pooler in front
+ * must keep prepared statements per server connection (docs/decisions.md). Array bindings may hold
+ * nulls: pg writes them as NULL elements.
+ */
+export async function runNamed<Row>(db: Db, name: string, sql: string, bindings: readonly unknown[]): Promise<Row[]> {
+  const { rows } = await db.raw<{ rows: Row[] }>(sql, bindings as Knex.RawBinding[]).options({ name });
+  return rows;
+}
+

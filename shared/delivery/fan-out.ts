@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { UserState } from '../access/user-state.ts';
 import { encodeChatPayload, publishAll } from '../contracts/events.ts';
-import type { Db } from '../db/knex.ts';
+import { runNamed, type Db } from '../db/knex.ts';
 import type { ChatFacts } from '../db/repositories/access.repository.ts';
 import type { RedisKeys } from '../redis/keys.ts';
 
@@ -63,9 +63,9 @@ export async function publishToChats(
 async function membersOf(deps: FanOutDeps, chatIds: readonly string[]): Promise<Map<string, string[]>> {
   const byChat = new Map<string, string[]>();
   if (chatIds.length === 0) return byChat;
-  const { rows } = await deps.db
-    .raw<{ rows: { chat_id: string; uid: string }[] }>('select chat_id, uid from chat_members where chat_id = any(?::bigint[])', [[...chatIds]])
-    .options({ name: 'fan_out_members' });
+  const rows = await runNamed<{ chat_id: string; uid: string }>(deps.db, 'fan_out_members', 'select chat_id, uid from chat_members where chat_id = any(?::bigint[])', [
+    chatIds,
+  ]);
   for (const row of rows) {
     const list = byChat.get(row.chat_id);
     if (list) list.push(row.uid);
@@ -95,9 +95,8 @@ async function blockersOfActors(deps: FanOutDeps, items: readonly ChatFrame[]): 
   const actors = [...new Set(items.map((i) => i.actorUid))];
   const byBlocked = new Map<string, Set<string>>();
   if (actors.length === 0) return byBlocked;
-  const { rows } = await deps.db
-    .raw<{ rows: { blocker_uid: string; blocked_uid: string }[] }>('select blocker_uid, blocked_uid from blocks where blocked_uid = any(?::bpchar[])', [actors])
-    .options({ name: 'fan_out_blockers' });
+  const sql = 'select blocker_uid, blocked_uid from blocks where blocked_uid = any(?::bpchar[])';
+  const rows = await runNamed<{ blocker_uid: string; blocked_uid: string }>(deps.db, 'fan_out_blockers', sql, [actors]);
   for (const row of rows) byBlocked.set(row.blocked_uid, (byBlocked.get(row.blocked_uid) ?? new Set()).add(row.blocker_uid));
   return byBlocked;
 }

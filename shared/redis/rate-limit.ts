@@ -104,8 +104,9 @@ export async function hitWindows(redis: Redis, windows: readonly LimitWindow[], 
  * script call (in the order they were asked), not one each — a round trip and a script run per send
  * otherwise (at most `MAX_HITS_PER_CALL` per call). Each hit is still all or nothing, as with
  * `hitWindows`. A call Redis fails (it refuses writes when out of memory) fails every hit of its
- * turn; hits it counted before failing stay counted, as Redis does not undo a script's writes. On a Redis Cluster each hit is counted on its own (its
- * windows may be in other slots than the rest of the turn's).
+ * turn; hits it counted before failing stay counted, as Redis does not undo a script's writes. On a
+ * Redis Cluster each hit is counted on its own (its windows may be in other slots than the rest of
+ * the turn's).
  */
 export class WindowCounter {
   /** Hits one call counts at most: a turn with more is counted by more calls, so no script runs long. */

@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import type { Db } from '../knex.ts';
+import { runNamed, type Db } from '../knex.ts';
 
 export type MessageType = 'text' | 'emote' | 'image' | 'file' | 'reminder' | 'system';
 
@@ -112,8 +111,7 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
   });
   const chatIds = [...counts.keys()].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   const column = <T>(pick: (m: NewMessage) => T) => messages.map(pick);
-  // Columns with nulls in them: pg writes them as arrays with NULL elements (knex's types know no such arrays).
-  const bindings = [
+  const stored = await runNamed<MessageRow & { outbox_id: string; outbox_behind: boolean; outbox_effects: unknown }>(db, 'store_messages', STORE_MESSAGES, [
     chatIds,
     chatIds,
     chatIds.map((id) => counts.get(id) as number),
@@ -132,11 +130,7 @@ export async function storeMessages(db: Db, messages: readonly NewMessage[], ord
     column((m) => m.remind_at),
     chatIds,
     orderWindowMs / 1000,
-  ] as Knex.RawBinding[];
-  const { rows: stored } = await db
-    .raw<{ rows: (MessageRow & { outbox_id: string; outbox_behind: boolean; outbox_effects: unknown })[] }>(STORE_MESSAGES, bindings)
-    // A named statement: each pooled connection parses it once and the server may keep its plan.
-    .options({ name: 'store_messages' });
+  ]);
   const first = stored[0];
   if (!first || stored.length !== messages.length) throw new Error(`the batch stored ${stored.length} rows of ${messages.length}`);
   return {

@@ -1,5 +1,5 @@
 import type { Effect } from '../../contracts/effects.ts';
-import type { Db } from '../knex.ts';
+import { runNamed, type Db } from '../knex.ts';
 
 export interface OutboxRow {
   id: string;
@@ -27,7 +27,7 @@ export async function insertOutbox(trx: Db, effects: readonly Effect[], orderWin
 /** The effects were delivered: the row goes. */
 export async function deleteOutbox(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.raw('delete from outbox where id = any(?::bigint[])', [[...ids]]).options({ name: 'delete_outbox' });
+  await runNamed(db, 'delete_outbox', 'delete from outbox where id = any(?::bigint[])', [ids]);
 }
 
 /** Which rows a delivery pass takes: those older than `olderThanMs` (the relay), or every row up to `upToId` (a change behind a failure). */

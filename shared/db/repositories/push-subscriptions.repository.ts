@@ -1,4 +1,4 @@
-import type { Db } from '../knex.ts';
+import { runNamed, type Db } from '../knex.ts';
 
 export type PushKind = 'webpush' | 'fcm' | 'apns';
 
@@ -72,14 +72,14 @@ export async function forgetPushSubscription(db: Db, id: string, address: string
 export async function membersWithDevices(db: Db, chatIds: readonly string[]): Promise<Map<string, string[]>> {
   const byChat = new Map<string, string[]>();
   if (chatIds.length === 0) return byChat;
-  // One text whatever the number of chats: the send path asks it for every batch.
-  const { rows } = await db
-    .raw<{ rows: { chat_id: string; uid: string }[] }>(
-      `select m.chat_id, m.uid from chat_members m
-        where m.chat_id = any(?::bigint[]) and exists (select 1 from push_subscriptions p where p.uid = m.uid)`,
-      [[...new Set(chatIds)]],
-    )
-    .options({ name: 'members_with_devices' });
+  // The send path asks it for every batch.
+  const rows = await runNamed<{ chat_id: string; uid: string }>(
+    db,
+    'members_with_devices',
+    `select m.chat_id, m.uid from chat_members m
+      where m.chat_id = any(?::bigint[]) and exists (select 1 from push_subscriptions p where p.uid = m.uid)`,
+    [[...new Set(chatIds)]],
+  );
   for (const row of rows) {
     const members = byChat.get(row.chat_id);
     if (members) members.push(row.uid);

@@ -1,5 +1,5 @@
 import type { ClientType } from '../../auth/token.ts';
-import type { Db } from '../knex.ts';
+import { runNamed, type Db } from '../knex.ts';
 
 export interface SessionRow {
   uid: string;
@@ -44,15 +44,14 @@ export async function findSessionWithSecret(db: Db, uid: string, clientKey: stri
  */
 export async function findLiveSessions(db: Db, sessions: readonly { uid: string; clientKey: string }[]): Promise<{ uid: string; client_key: string }[]> {
   if (sessions.length === 0) return [];
-  const { rows } = await db
-    .raw<{ rows: { uid: string; client_key: string }[] }>(
-      `select s.uid, s.client_key from sessions s
-         join unnest(?::bpchar[], ?::text[]) as w(uid, client_key) on s.uid = w.uid and s.client_key::text = w.client_key
-        where s.expires_at > now()`,
-      [sessions.map((s) => s.uid), sessions.map((s) => s.clientKey)],
-    )
-    .options({ name: 'find_live_sessions' });
-  return rows;
+  return runNamed<{ uid: string; client_key: string }>(
+    db,
+    'find_live_sessions',
+    `select s.uid, s.client_key from sessions s
+       join unnest(?::bpchar[], ?::text[]) as w(uid, client_key) on s.uid = w.uid and s.client_key::text = w.client_key
+      where s.expires_at > now()`,
+    [sessions.map((s) => s.uid), sessions.map((s) => s.clientKey)],
+  );
 }
 
 /**
