@@ -25,6 +25,9 @@ const { values: args } = parseArgs({
   },
 });
 const [batch, rounds, warmup, chats] = [args.batch, args.rounds, args.warmup, args.chats].map(Number) as [number, number, number, number];
+if (![batch, rounds, chats].every((n) => Number.isInteger(n) && n > 0) || !Number.isInteger(warmup) || warmup < 0) {
+  throw new Error('--batch, --rounds and --chats must be whole numbers above 0, --warmup 0 or more');
+}
 
 const url = Object.assign(new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wetty'), { pathname: `/wetty_bench_store_${randomBytes(3).toString('hex')}` }).toString();
 await ensureDatabase(url);
