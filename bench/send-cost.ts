@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
-import { processSyscalls, processUsage, summarize } from './lib/stats.ts';
+import { processUsage, roleSyscalls, summarize, syscallsPerSend, type RoleSyscalls } from './lib/stats.ts';
 import { roundTripCounters, type RoundTripCounters } from './lib/round-trips.ts';
 
 /**
@@ -38,14 +38,14 @@ try {
   console.log('done');
   const roles = await system.roles();
   const cpuOf = async () => new Map(await Promise.all(roles.map(async (r) => [r.role, (await processUsage(r.pid))?.cpuSeconds ?? 0] as const)));
-  const syscallsOf = async () => new Map(await Promise.all(roles.map(async (r) => [r.role, await processSyscalls(r.pid)] as const)));
+  const syscallsOf = () => roleSyscalls(roles);
   const counters = await roundTripCounters(system.env.DATABASE_URL as string, system.env.REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
   const statuses = new Map<number, number>();
   const latencies: number[] = [];
   let issued = 0;
   let before: Map<string, number> | null = null;
-  let syscallsBefore: Awaited<ReturnType<typeof syscallsOf>> | null = null;
+  let syscallsBefore: RoleSyscalls | null = null;
   let countersBefore: RoundTripCounters | null = null;
   let startedAt = 0;
   const worker = async () => {
@@ -70,12 +70,6 @@ try {
   // Set by the sender that crossed the warm-up (which TypeScript cannot see from here).
   const countersAtStart = countersBefore as RoundTripCounters | null;
   const perSendOf = (n: number) => Math.round((n * 100) / total) / 100;
-  const syscallsPerSend = Object.fromEntries(
-    [...syscallsAfter].map(([role, io]) => {
-      const was = syscallsBefore?.get(role);
-      return [role, io && was ? { reads: perSendOf(io.reads - was.reads), writes: perSendOf(io.writes - was.writes) } : null];
-    }),
-  );
   const seconds = (performance.now() - startedAt) / 1000;
   const perSend = Object.fromEntries([...after].map(([role, cpu]) => [role, Math.round(((cpu - (before?.get(role) ?? 0)) * 1000 * 1000) / total) / 1000]));
   const result = {
@@ -87,7 +81,7 @@ try {
     sends_per_s: Math.round(total / seconds),
     http_ms: summarize(latencies),
     core_ms_per_send: { ...perSend, roles: Math.round(Object.values(perSend).reduce((a, b) => a + b, 0) * 1000) / 1000 },
-    syscalls_per_send: syscallsPerSend,
+    syscalls_per_send: syscallsPerSend((syscallsBefore as RoleSyscalls | null) ?? new Map(), syscallsAfter, total),
     round_trips_per_send: countersAtStart && {
       postgres_transactions: perSendOf(countersAfter.transactions - countersAtStart.transactions),
       redis_commands: perSendOf(countersAfter.redisCommands - countersAtStart.redisCommands),

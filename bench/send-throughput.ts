@@ -6,7 +6,7 @@ import { createDb } from '../shared/db/knex.ts';
 import { takeSearchOff } from './lib/search-indexes.ts';
 import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
-import { cpuBetween, cpuSnapshot, processUsage, summarize, type CpuSnapshot } from './lib/stats.ts';
+import { cpuBetween, cpuSnapshot, processUsage, roleSyscalls, summarize, syscallsPerSend, type CpuSnapshot, type RoleSyscalls } from './lib/stats.ts';
 
 /**
  * Durable send throughput and latency, end to end on this machine:
@@ -99,6 +99,7 @@ try {
   const groupOf = (command: string, pid: number) =>
     roleOf.get(pid) ?? (pid === process.pid ? 'bench client' : command.startsWith('redis-server') ? 'redis' : command.startsWith('postgres') ? postgresGroup(command) : null);
   const cpuMarks: { warmupEnd?: CpuSnapshot; sendEnd?: CpuSnapshot } = {};
+  const syscallMarks: { warmupEnd?: RoleSyscalls; sendEnd?: RoleSyscalls } = {};
 
   // Offered load: `rate` sends a second, spread in 10 ms ticks, round-robin over the chats.
   const statuses = new Map<number, number>();
@@ -113,7 +114,10 @@ try {
   const warmupSends = rate * warmupS;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
-      if (!cpuMarks.warmupEnd && issued >= warmupSends) cpuSnapshot(groupOf).then((snap) => (cpuMarks.warmupEnd ??= snap), () => undefined);
+      if (!cpuMarks.warmupEnd && issued >= warmupSends) {
+        cpuSnapshot(groupOf).then((snap) => (cpuMarks.warmupEnd ??= snap), () => undefined);
+        roleSyscalls(roles).then((snap) => (syscallMarks.warmupEnd ??= snap), () => undefined);
+      }
       const due = Math.min(total, Math.floor(((performance.now() - startedAt) / 1000) * rate));
       while (issued < due) {
         const chat = chats[issued % chats.length] as (typeof chats)[number];
@@ -151,7 +155,7 @@ try {
   });
   const sendWindowS = (performance.now() - startedAt) / 1000;
   sendWindowEnded = true;
-  cpuMarks.sendEnd = await cpuSnapshot(groupOf);
+  [cpuMarks.sendEnd, syscallMarks.sendEnd] = await Promise.all([cpuSnapshot(groupOf), roleSyscalls(roles)]);
   const deadline = Date.now() + Number(args.grace) * 1000;
   while ((inFlight > 0 || [...acceptedIds].some((id) => !delivered.has(id))) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -193,6 +197,12 @@ try {
     /** The same for this run's processes only (the roles, its PostgreSQL backends and shared processes, Redis, this client). */
     own_cpu_ms_per_send: cpu ? perSend(Object.values(cpu.by_process_percent).reduce((a, b) => a + b, 0)) : null,
     own_cpu_ms_per_send_by_process: cpu ? Object.fromEntries(Object.entries(cpu.by_process_percent).map(([group, percent]) => [group, perSend(percent)])) : null,
+    /**
+     * Each role's read and write system calls per send over the measured window: its round trips, a
+     * count no other load on the machine disturbs. `/proc/<pid>/io` counts read/write calls, not
+     * send/recv, so the realtime node's uWebSockets.js sockets do not show.
+     */
+    role_syscalls_per_send: syscallMarks.warmupEnd && syscallMarks.sendEnd ? syscallsPerSend(syscallMarks.warmupEnd, syscallMarks.sendEnd, measuredSends) : null,
     rss_mib: Object.fromEntries(roles.map((r) => [`${r.role} ${r.pid}`, memory.get(r.pid)?.rssMiB ?? null])),
     elapsed_s: Math.round(elapsedS),
   };

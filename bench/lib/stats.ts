@@ -56,6 +56,24 @@ export async function processSyscalls(pid: number): Promise<{ reads: number; wri
   }
 }
 
+export type RoleSyscalls = Map<string, { reads: number; writes: number } | null>;
+
+/** Each role's system calls so far, by role name. */
+export async function roleSyscalls(roles: readonly { role: string; pid: number }[]): Promise<RoleSyscalls> {
+  return new Map(await Promise.all(roles.map(async (r) => [r.role, await processSyscalls(r.pid)] as const)));
+}
+
+/** Each role's reads and writes per send between two `roleSyscalls` readings (null for a role that could not be read). */
+export function syscallsPerSend(before: RoleSyscalls, after: RoleSyscalls, sends: number): Record<string, { reads: number; writes: number } | null> {
+  const perSend = (n: number) => Math.round((n * 100) / sends) / 100;
+  return Object.fromEntries(
+    [...after].map(([role, io]) => {
+      const was = before.get(role);
+      return [role, io && was ? { reads: perSend(io.reads - was.reads), writes: perSend(io.writes - was.writes) } : null];
+    }),
+  );
+}
+
 /** The direct children of a process, with their command lines. */
 export async function childrenOf(pid: number): Promise<{ pid: number; command: string }[]> {
   const found: { pid: number; command: string }[] = [];
