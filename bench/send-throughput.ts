@@ -100,6 +100,7 @@ try {
     roleOf.get(pid) ?? (pid === process.pid ? 'bench client' : command.startsWith('redis-server') ? 'redis' : command.startsWith('postgres') ? postgresGroup(command) : null);
   const cpuMarks: { warmupEnd?: CpuSnapshot; sendEnd?: CpuSnapshot } = {};
   const syscallMarks: { warmupEnd?: RoleSyscalls; sendEnd?: RoleSyscalls } = {};
+  let warmupMarked = false;
 
   // Offered load: `rate` sends a second, spread in 10 ms ticks, round-robin over the chats.
   const statuses = new Map<number, number>();
@@ -114,9 +115,16 @@ try {
   const warmupSends = rate * warmupS;
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
-      if (!cpuMarks.warmupEnd && issued >= warmupSends) {
-        cpuSnapshot(groupOf).then((snap) => (cpuMarks.warmupEnd ??= snap), () => undefined);
-        roleSyscalls(roles).then((snap) => (syscallMarks.warmupEnd ??= snap), () => undefined);
+      if (!warmupMarked && issued >= warmupSends) {
+        // Once: the readings take longer than a tick, and the sends must not wait for them.
+        warmupMarked = true;
+        Promise.all([cpuSnapshot(groupOf), roleSyscalls(roles)]).then(
+          ([cpu, syscalls]) => {
+            cpuMarks.warmupEnd = cpu;
+            syscallMarks.warmupEnd = syscalls;
+          },
+          () => undefined,
+        );
       }
       const due = Math.min(total, Math.floor(((performance.now() - startedAt) / 1000) * rate));
       while (issued < due) {
