@@ -12,13 +12,18 @@ import { startBenchSystem } from './lib/system.ts';
  * The floor (`../shared/bench/send-floor`: HTTP → one durable INSERT with a gapless seq → Redis
  * PUBLISH → uWebSockets.js push; no queue, no auth, no batching) and Wetty are both offered each rate
  * by the floor's own driver (`drive.cjs`), which measures send→deliver on the receivers' sockets.
- * A rate is *sustained* when achieved ≥ 97 % of offered, nothing is lost and p99 ≤ 100 ms.
+ * A run *sustains* its rate when achieved ≥ 97 % of offered, nothing is lost and p99 ≤ 100 ms.
  * Each side first gets one run at the lowest rate that is not counted (`--warmup` seconds, 0 for
  * none), so neither side's first measured rate also pays for its start (JIT, connection pools).
- * Prints one table and the ratio of the highest sustained rates (Wetty ÷ floor). The floor is looked
- * for in `../shared/bench/send-floor`, then `../../shared/bench/send-floor`; `--floor` or FLOOR_DIR name another.
+ * Then, rate by rate, the floor and Wetty run in turn, so a slow minute of the machine falls on both.
+ * `--repeat N` runs every rate N times on each side (still in turn): a side sustains a rate when more
+ * than half of its runs did, and the table gives the median of each figure with how many runs
+ * sustained. One stall of a shared machine can put a single run's p99 past 100 ms; the median of
+ * several runs is what the side does. Prints one table and the ratio of the highest sustained rates
+ * (Wetty ÷ floor). The floor is looked for in `../shared/bench/send-floor`, then
+ * `../../shared/bench/send-floor`; `--floor` or FLOOR_DIR name another.
  *
- *   npm run bench:floor -- --rates 1000,1500,2000,3000 --duration 30 --pairs 200
+ *   npm run bench:floor -- --rates 1000,1500,2000,3000 --duration 30 --pairs 200 --repeat 3
  */
 /** The floor beside the project (`../shared`), or beside the folder of its worktrees (`../../shared`). */
 function defaultFloorDir(): string {
@@ -33,10 +38,13 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '10' },
     pairs: { type: 'string', default: '200' },
     workers: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '1' },
     floor: { type: 'string', default: process.env.FLOOR_DIR ?? defaultFloorDir() },
   },
 });
 const rates = args.rates.split(',').map(Number);
+const repeat = Number(args.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat takes a whole number of runs, 1 or more');
 const run = promisify(execFile);
 
 interface DriveResult {
@@ -50,6 +58,20 @@ interface DriveResult {
 }
 
 const sustained = (r: DriveResult) => r.achievedSendsPerS >= 0.97 * r.offeredRate && r.lost === 0 && r.latencyMs.p99 <= 100;
+
+/** One side's runs at one rate. */
+interface RateRuns {
+  rate: number;
+  runs: DriveResult[];
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+/** A side sustains a rate when more than half of its runs at that rate did. */
+const sustainedByMost = (r: RateRuns) => r.runs.filter(sustained).length * 2 > r.runs.length;
 
 /** A private copy of the floor with its own dependencies (the shared folder may be read-only). */
 async function prepareFloor(): Promise<string> {
@@ -102,42 +124,53 @@ async function warmUp(name: string, adapter: string, env: Record<string, string>
 }
 
 const dir = await prepareFloor();
-const floor: DriveResult[] = [];
-await warmUp('floor', 'floor-adapter.cjs');
-for (const rate of rates) {
-  console.log(`floor at ${rate}/s …`);
-  floor.push(await drive(dir, 'floor-adapter.cjs', rate));
-}
-
 // Wetty with the limits meant for people lifted: the driver registers hundreds of users from one address.
 const system = await startBenchSystem({ SUPERVISOR_WORKERS: args.workers });
-const wetty: DriveResult[] = [];
+const wettyEnv = { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl };
+const floor: RateRuns[] = rates.map((rate) => ({ rate, runs: [] }));
+const wetty: RateRuns[] = rates.map((rate) => ({ rate, runs: [] }));
 // Ctrl-C or a timeout stops the system too, instead of leaving it holding the benchmark's ports.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().then(() => process.exit(130), () => process.exit(1)));
 try {
-  await warmUp('wetty', 'wetty-adapter.cjs', { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl });
-  for (const rate of rates) {
-    console.log(`wetty at ${rate}/s …`);
-    wetty.push(await drive(dir, 'wetty-adapter.cjs', rate, { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl }));
+  await warmUp('floor', 'floor-adapter.cjs');
+  await warmUp('wetty', 'wetty-adapter.cjs', wettyEnv);
+  for (let round = 1; round <= repeat; round++) {
+    for (const [i, rate] of rates.entries()) {
+      const of = repeat > 1 ? ` (run ${round} of ${repeat})` : '';
+      console.log(`floor at ${rate}/s${of} …`);
+      floor[i]?.runs.push(await drive(dir, 'floor-adapter.cjs', rate));
+      console.log(`wetty at ${rate}/s${of} …`);
+      wetty[i]?.runs.push(await drive(dir, 'wetty-adapter.cjs', rate, wettyEnv));
+    }
   }
 } finally {
   await system.stop();
 }
 
-const best = (results: DriveResult[]) => Math.max(0, ...results.filter(sustained).map((r) => r.offeredRate));
-const cell = (r: DriveResult) =>
-  `${r.achievedSendsPerS} | ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} | ${r.lost} | ${sustained(r) ? 'yes' : 'no'}`;
+const best = (results: RateRuns[]) => Math.max(0, ...results.filter(sustainedByMost).map((r) => r.rate));
+const cell = ({ runs }: RateRuns) => {
+  const figure = (pick: (r: DriveResult) => number) => median(runs.map(pick));
+  const lost = runs.reduce((sum, r) => sum + r.lost, 0);
+  const verdict = `${sustainedByMost({ rate: 0, runs }) ? 'yes' : 'no'}${runs.length > 1 ? ` (${runs.filter(sustained).length}/${runs.length})` : ''}`;
+  return `${figure((r) => r.achievedSendsPerS)} | ${figure((r) => r.latencyMs.p50)} / ${figure((r) => r.latencyMs.p95)} / ${figure((r) => r.latencyMs.p99)} | ${lost} | ${verdict}`;
+};
+const medianNote = repeat > 1 ? ` (medians of ${repeat} runs; lost: all runs)` : '';
 const lines = [
   `| offered/s | floor achieved/s | floor p50 / p95 / p99 ms | floor lost | floor sustained | Wetty achieved/s | Wetty p50 / p95 / p99 ms | Wetty lost | Wetty sustained |`,
   '| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | :---: |',
-  ...rates.map((rate, i) => `| ${rate} | ${cell(floor[i] as DriveResult)} | ${cell(wetty[i] as DriveResult)} |`),
+  ...rates.map((rate, i) => `| ${rate} | ${cell(floor[i] as RateRuns)} | ${cell(wetty[i] as RateRuns)} |`),
 ];
 const floorBest = best(floor);
 const wettyBest = best(wetty);
 const ratio = floorBest > 0 ? (wettyBest / floorBest).toFixed(2) : 'n/a';
-console.log(`\n${lines.join('\n')}\n`);
+console.log(`\n${lines.join('\n')}${medianNote ? `\n${medianNote.trim()}` : ''}\n`);
+if (repeat > 1) {
+  for (const [side, results] of [['floor', floor], ['wetty', wetty]] as const) {
+    for (const { rate, runs } of results) console.log(`${side} ${rate}/s p99 by run: ${runs.map((r) => r.latencyMs.p99).join(', ')} ms`);
+  }
+}
 console.log(`highest sustained: floor ${floorBest}/s, Wetty ${wettyBest}/s; ratio Wetty ÷ floor = ${ratio}`);
 await writeFile(
   `bench/results/floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), warmup_s: Number(args.warmup), pairs: Number(args.pairs), floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio }, null, 2),
+  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), warmup_s: Number(args.warmup), pairs: Number(args.pairs), repeat, floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio }, null, 2),
 );
