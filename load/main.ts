@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     const sys = system as BenchSystem | null;
     const raw = await runLoad(
       { scenario, sockets, durationS, rate, baseUrl, wsUrl, sourceAddresses: Number(a['source-addresses']), perClient, handshakes: Number(a.handshakes),
-        roles: sys ? async () => (await sys.roles()).filter((r) => !r.role.includes('esbuild')) : async () => [],
+        roles: sys ? () => sys.roles() : async () => [],
         realtimeOps: sys ? Array.from({ length: nodes }, (_, i) => `http://127.0.0.1:${Number(sys.env.REALTIME_OPS_PORT) + i}`) : [] },
       seeded,
     );

@@ -70,8 +70,12 @@ export async function startBenchSystem(overrides: Record<string, string> = {}): 
     wsUrl: `ws://127.0.0.1:${env.WS_PORT}/ws/chats`,
     env,
     supervisor,
+    // The supervisor's children that run a role (`<role>/main.ts`); not the TypeScript loader's own helper process.
     roles: async () =>
-      (await childrenOf(supervisor.pid as number)).map((c) => ({ role: /(\w+)\/main\.ts/.exec(c.command)?.[1] ?? c.command, pid: c.pid })),
+      (await childrenOf(supervisor.pid as number)).flatMap((c) => {
+        const role = /(\w+)\/main\.ts/.exec(c.command)?.[1];
+        return role ? [{ role, pid: c.pid }] : [];
+      }),
     stop: async () => {
       if (supervisor.exitCode === null) {
         supervisor.kill('SIGTERM');
