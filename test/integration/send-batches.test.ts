@@ -191,6 +191,28 @@ describe('send batches: many sends in one job, each answered on its own', functi
     for (const key of [`${live}   `, `${live}X`, live.slice(0, 8), '']) expect(await lookUp(key), JSON.stringify(key)).to.deep.equal([]);
   });
 
+  it('an ended session is refused session_ended before the gate’s own refusal; the same sender’s live session gets the gate’s (not_member)', async () => {
+    const channel = `${api.deps.config.redis.prefix}:test-replies:${randomBytes(4).toString('hex')}`;
+    await listener.subscribe(channel);
+    const { chatId, data } = await batchOf(channel);
+    // Someone outside the chat, with a live session and with one that has ended.
+    const outsider = await newUser();
+    const liveKey = (await api.deps.db('sessions').where({ uid: outsider.uid }).first()).client_key as string;
+    const endedToken = await logIn(api.http, outsider.username, outsider.password, 'mobile');
+    const endedKey = (await api.deps.db('sessions').where({ uid: outsider.uid }).whereNot({ client_key: liveKey }).first()).client_key as string;
+    expect((await api.http.post('/users/auth/logout', { token: endedToken })).status).to.equal(204);
+    const [first] = data.sends as [BatchData['sends'][number]];
+    const batch: BatchData = {
+      ...data,
+      sends: [liveKey, endedKey].map((client_key, ref) => ({ ...first, ref, sender_uid: outsider.uid, client_key, client_generated_id: cgid(), message: `outsider ${ref}` })),
+    };
+    expect(await sendBatchProcessor.handle(batch, workers.deps, jobOf(batch, 8, []))).to.deep.equal({ created: 0, existing: 0, refused: 2 });
+    await waitFor(() => repliesOn(channel).flatMap((r) => r.replies).length === 2, 5000);
+    const codes = repliesOn(channel).flatMap((r) => r.replies).sort((x, y) => x.ref - y.ref).map((r) => (r.outcome.kind === 'refused' ? r.outcome.refusal.code : r.outcome.kind));
+    expect(codes).to.deep.equal(['not_member', 'session_ended']);
+    expect(await api.deps.db('messages').where({ chat_id: chatId }).count<{ count: string }[]>('* as count')).to.deep.equal([{ count: '0' }]);
+  });
+
   it('a send that fails for a transient reason is all the job retries; after its last attempt it is answered as failed', async () => {
     const channel = `${api.deps.config.redis.prefix}:test-replies:${randomBytes(4).toString('hex')}`;
     await listener.subscribe(channel);

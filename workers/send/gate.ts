@@ -23,13 +23,16 @@ export async function liveSessions(deps: WorkerDeps, requests: readonly SendRequ
   return (request) => live.has(keyOf(request.sender_uid, request.client_key));
 }
 
+/** The refusal of a send whose session has ended (logged out, revoked or expired) since the api accepted it. */
+export const sessionEnded = (): GateResult => refuse(403, 'session_ended', 'This session has ended; log in again');
+
 /**
- * The user state checks of one send, in the order a person would explain them: still logged in,
- * allowed to speak in this chat (friendship, blocks, membership, mute), and every message it points
- * at (reply, thread root, forwarded source, file) visible to the sender.
+ * The user state checks of one send beyond its session (`liveSessions`, asked at the same time; an
+ * ended session's refusal comes first), in the order a person would explain them: allowed to speak in
+ * this chat (friendship, blocks, membership, mute), and every message it points at (reply, thread
+ * root, forwarded source, file) visible to the sender. It only reads.
  */
-export async function gateSend(deps: WorkerDeps, request: SendRequest, sessionLive: boolean): Promise<GateResult> {
-  if (!sessionLive) return refuse(403, 'session_ended', 'This session has ended; log in again');
+export async function gateSend(deps: WorkerDeps, request: SendRequest): Promise<GateResult> {
   const decision = await deps.userState.canSend(request.sender_uid, request.chat_id);
   if (!decision.allowed) return refuse(403, decision.code, SEND_REFUSALS[decision.code]);
 

@@ -2,7 +2,7 @@ import { reactionsFor, toMessageView, type MessageRow, type MessageView } from '
 import { deliverSent } from '../../shared/effects/deliver-effects.ts';
 import { deliverCommitted, errorText } from '../../shared/effects/outbox.ts';
 import type { WorkerDeps } from '../deps.ts';
-import { gateSend, liveSessions, type GateResult, type Refusal, type SendRequest } from './gate.ts';
+import { gateSend, liveSessions, sessionEnded, type GateResult, type Refusal, type SendRequest } from './gate.ts';
 import type { ModeratedSend } from './moderation.ts';
 import { persistMessages, type Notice, type PersistOutcome, type PersistResult } from './persist.ts';
 
@@ -30,13 +30,19 @@ export type SendOutcome =
  */
 export async function sendBatch(deps: WorkerDeps, requests: readonly ModeratedSend[]): Promise<SendOutcome[]> {
   const t0 = performance.now();
-  // 1. gate
-  const sessionLive = await liveSessions(deps, requests);
-  const gated = await Promise.allSettled(requests.map(async (r): Promise<GateResult> => {
-    const result = await gateSend(deps, r, sessionLive(r));
-    // The moderation hook's denial comes after the gate's own refusals.
-    return result.ok && r.denied ? { ok: false, refusal: r.denied } : result;
-  }));
+  // 1. gate: the sessions (PostgreSQL) and the rest of the checks (user state, mostly cached in Redis)
+  // are asked at the same time, so a batch waits for the slower of the two instead of both in turn.
+  const [sessionLive, checked] = await Promise.all([
+    liveSessions(deps, requests),
+    Promise.allSettled(requests.map((r) => gateSend(deps, r))),
+  ]);
+  const gated = checked.map((check, i): PromiseSettledResult<GateResult> => {
+    const request = requests[i] as ModeratedSend;
+    // An ended session's refusal comes first, then the gate's own, then the moderation hook's denial.
+    if (!sessionLive(request)) return { status: 'fulfilled', value: sessionEnded() };
+    if (check.status === 'fulfilled' && check.value.ok && request.denied) return { status: 'fulfilled', value: { ok: false, refusal: request.denied } };
+    return check;
+  });
   const notices = refusalNotices(deps, requests, gated);
 
   const t1 = performance.now();
