@@ -267,6 +267,23 @@ describe('Wetty Web (Chromium)', function () {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('a thumbnail whose signed link fails once (no answer) is asked for again and shown', async () => {
+    const { alice, bob } = people;
+    const thumbs = bob.page.locator('img[data-thumb]');
+    const before = await thumbs.count();
+    let dropped = 0;
+    // Bob's first request for a signed link gets no answer; the next ones go through.
+    await bob.page.route('**/fserv/link/**', (route) => (dropped++ === 0 ? route.abort('connectionreset') : route.continue()));
+    try {
+      await alice.page.locator('input[type="file"]').first().setInputFiles(await testImage());
+      await waitFor(async () => (await thumbs.count()) === before + 1, 20_000);
+      await waitFor(async () => (await thumbs.last().evaluate((img: any) => img.complete && img.naturalWidth > 0)) === true, 10_000);
+      expect(dropped, 'the link was asked for again after the dropped request').to.be.greaterThan(1);
+    } finally {
+      await bob.page.unroute('**/fserv/link/**');
+    }
+  });
+
   it('reactions and a recall reach the other side', async () => {
     const { alice, bob } = people;
     const text = `to recall ${randomBytes(3).toString('hex')}`;
