@@ -4,6 +4,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
+import { percentile } from './lib/stats.ts';
 import { startBenchSystem } from './lib/system.ts';
 
 /**
@@ -17,9 +18,9 @@ import { startBenchSystem } from './lib/system.ts';
  * none), so neither side's first measured rate also pays for its start (JIT, connection pools).
  * Then, rate by rate, the floor and Wetty run in turn, so a slow minute of the machine falls on both.
  * `--repeat N` runs every rate N times on each side (still in turn): a side sustains a rate when more
- * than half of its runs did, and the table gives the median of each figure with how many runs
- * sustained. One stall of a shared machine can put a single run's p99 past 100 ms; the median of
- * several runs is what the side does. Prints one table and the ratio of the highest sustained rates
+ * than half of its runs did, and the table gives the median of each figure (of an even count, the
+ * lower middle) with how many runs sustained. One stall of a shared machine can put a single run's
+ * p99 past 100 ms; the median of several runs is what the side does. Prints one table and the ratio of the highest sustained rates
  * (Wetty ÷ floor). The floor is looked for in `../shared/bench/send-floor`, then
  * `../../shared/bench/send-floor`; `--floor` or FLOOR_DIR name another.
  *
@@ -65,13 +66,8 @@ interface RateRuns {
   runs: DriveResult[];
 }
 
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 /** A side sustains a rate when more than half of its runs at that rate did. */
-const sustainedByMost = (r: RateRuns) => r.runs.filter(sustained).length * 2 > r.runs.length;
+const sustainedByMost = (runs: readonly DriveResult[]) => runs.filter(sustained).length * 2 > runs.length;
 
 /** A private copy of the floor with its own dependencies (the shared folder may be read-only). */
 async function prepareFloor(): Promise<string> {
@@ -147,14 +143,14 @@ try {
   await system.stop();
 }
 
-const best = (results: RateRuns[]) => Math.max(0, ...results.filter(sustainedByMost).map((r) => r.rate));
+const best = (results: RateRuns[]) => Math.max(0, ...results.filter((r) => sustainedByMost(r.runs)).map((r) => r.rate));
 const cell = ({ runs }: RateRuns) => {
-  const figure = (pick: (r: DriveResult) => number) => median(runs.map(pick));
+  const figure = (pick: (r: DriveResult) => number) => percentile(runs.map(pick), 50);
   const lost = runs.reduce((sum, r) => sum + r.lost, 0);
-  const verdict = `${sustainedByMost({ rate: 0, runs }) ? 'yes' : 'no'}${runs.length > 1 ? ` (${runs.filter(sustained).length}/${runs.length})` : ''}`;
+  const verdict = `${sustainedByMost(runs) ? 'yes' : 'no'}${runs.length > 1 ? ` (${runs.filter(sustained).length}/${runs.length})` : ''}`;
   return `${figure((r) => r.achievedSendsPerS)} | ${figure((r) => r.latencyMs.p50)} / ${figure((r) => r.latencyMs.p95)} / ${figure((r) => r.latencyMs.p99)} | ${lost} | ${verdict}`;
 };
-const medianNote = repeat > 1 ? ` (medians of ${repeat} runs; lost: all runs)` : '';
+const medianNote = repeat > 1 ? `\n(medians of ${repeat} runs; lost: all runs)` : '';
 const lines = [
   `| offered/s | floor achieved/s | floor p50 / p95 / p99 ms | floor lost | floor sustained | Wetty achieved/s | Wetty p50 / p95 / p99 ms | Wetty lost | Wetty sustained |`,
   '| ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | :---: |',
@@ -163,7 +159,7 @@ const lines = [
 const floorBest = best(floor);
 const wettyBest = best(wetty);
 const ratio = floorBest > 0 ? (wettyBest / floorBest).toFixed(2) : 'n/a';
-console.log(`\n${lines.join('\n')}${medianNote ? `\n${medianNote.trim()}` : ''}\n`);
+console.log(`\n${lines.join('\n')}${medianNote}\n`);
 if (repeat > 1) {
   for (const [side, results] of [['floor', floor], ['wetty', wetty]] as const) {
     for (const { rate, runs } of results) console.log(`${side} ${rate}/s p99 by run: ${runs.map((r) => r.latencyMs.p99).join(', ')} ms`);

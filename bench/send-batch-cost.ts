@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../shared/config.ts';
 import { createLogger } from '../shared/logger.ts';
 import type { SendRequest } from '../shared/queues/contracts.ts';
 import { openWorkerDeps } from '../workers/open-deps.ts';
 import { sendBatch } from '../workers/send/send-pipeline.ts';
+import { textSendRequest } from '../test/support/send-requests.ts';
 import { BenchApi } from './lib/api-client.ts';
 import { startBenchSystem } from './lib/system.ts';
 
@@ -45,21 +45,7 @@ try {
     let sent = 0;
     const nextRequest = (): SendRequest => {
       const chat = chats[sent++ % chats.length] as (typeof chats)[number];
-      return {
-        sender_uid: chat.sender.uid,
-        client_key: clientKeyOf.get(chat.sender.uid) as string,
-        chat_id: chat.chatId,
-        client_generated_id: randomUUID(),
-        message: `send batch cost ${sent}`,
-        message_type: 'text',
-        format: 'plain',
-        reply_to_id: null,
-        reply_root_id: null,
-        forward_from_id: null,
-        mentions: [],
-        remind_at: null,
-        accepted_at: new Date().toISOString(),
-      };
+      return textSendRequest({ sender_uid: chat.sender.uid, client_key: clientKeyOf.get(chat.sender.uid) as string, chat_id: chat.chatId, message: `send batch cost ${sent}` });
     };
 
     for (let round = 0; round <= rounds; round++) {
