@@ -284,6 +284,26 @@ describe('Wetty Web (Chromium)', function () {
     }
   });
 
+  it('a link the api refuses (404) is not asked for again: the image stays unshown', async () => {
+    const { alice, bob } = people;
+    let asked = 0;
+    await bob.page.route('**/fserv/link/**', (route) => {
+      asked++;
+      return route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'not_found', message: 'No such file' } }) });
+    });
+    try {
+      const loading = bob.page.locator('li.msg', { hasText: 'Loading image…' });
+      const before = await loading.count();
+      await alice.page.locator('input[type="file"]').first().setInputFiles(await testImage());
+      await waitFor(async () => (await loading.count()) === before + 1, 20_000);
+      // Past the first wait a failure that may pass gets (1 s).
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(asked).to.equal(1);
+    } finally {
+      await bob.page.unroute('**/fserv/link/**');
+    }
+  });
+
   it('reactions and a recall reach the other side', async () => {
     const { alice, bob } = people;
     const text = `to recall ${randomBytes(3).toString('hex')}`;
