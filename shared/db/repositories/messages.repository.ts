@@ -185,7 +185,9 @@ const STORE_MESSAGES = `with locked as (
    from m
    returning id, effects, exists (select 1 from outbox f where f.attempts > 0 and f.created_at > now() - make_interval(secs => ?)) as behind
  )
- select m.*, o.id as outbox_id, o.behind as outbox_behind, o.effects as outbox_effects from m, o order by m.chat_id, m.seq`;
+ select m.*, o.id as outbox_id, o.behind as outbox_behind,
+        case when row_number() over (order by m.chat_id, m.seq) = 1 then o.effects end as outbox_effects
+   from m, o order by m.chat_id, m.seq`;
 
 /** Whether a store failed because a (sender, client_generated_id) pair was already claimed. */
 export function isClaimedClientId(err: unknown): boolean {
