@@ -4,7 +4,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
-import { percentile } from './lib/stats.ts';
+import { cpuSnapshot, percentile, type CpuSnapshot } from './lib/stats.ts';
 import { startBenchSystem } from './lib/system.ts';
 
 /**
@@ -21,7 +21,9 @@ import { startBenchSystem } from './lib/system.ts';
  * than half of its runs did, and the table gives the median of each figure (of an even count, the
  * lower middle) with how many runs sustained. One stall of a shared machine can put a single run's
  * p99 past 100 ms; the median of several runs is what the side does. Prints one table and the ratio of the highest sustained rates
- * (Wetty ÷ floor). The floor is looked for in `../shared/bench/send-floor`, then
+ * (Wetty ÷ floor), and a second table of what each side's sends cost the machine: core-ms per send of
+ * its own processes, PostgreSQL and Redis while the driver sent (the driver's own CPU left out), the
+ * floor's cost being the yardstick for Wetty's. The floor is looked for in `../shared/bench/send-floor`, then
  * `../../shared/bench/send-floor`; `--floor` or FLOOR_DIR name another.
  *
  *   npm run bench:floor -- --rates 1000,1500,2000,3000 --duration 30 --pairs 200 --repeat 3
@@ -58,12 +60,18 @@ interface DriveResult {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
+/** A run's figures: the driver's, and the machine's CPU per send while it sent. */
+interface RunResult extends DriveResult {
+  /** Core-ms per send by process group, over the sending window (`cpuPerSend`); null when too short to tell. */
+  cpuMsPerSend: Record<string, number> | null;
+}
+
 const sustained = (r: DriveResult) => r.achievedSendsPerS >= 0.97 * r.offeredRate && r.lost === 0 && r.latencyMs.p99 <= 100;
 
 /** One side's runs at one rate. */
 interface RateRuns {
   rate: number;
-  runs: DriveResult[];
+  runs: RunResult[];
 }
 
 /** A side sustains a rate when more than half of its runs at that rate did. */
@@ -93,8 +101,50 @@ async function prepareFloor(): Promise<string> {
   return dir;
 }
 
-/** One driver run; answers its JSON line. */
-function drive(dir: string, adapter: string, rate: number, env: Record<string, string> = {}, durationS = args.duration): Promise<DriveResult> {
+/**
+ * What each process is, for the CPU figures: the side's own servers (the floor's two processes, or
+ * Wetty's roles), PostgreSQL (every backend and the server's shared processes: only one side writes
+ * at a time), Redis, and the driver. Anything else on the machine is left out.
+ */
+function groupOf(wettyRoles: ReadonlyMap<number, string>) {
+  return (command: string, pid: number): string | null => {
+    const role = wettyRoles.get(pid);
+    if (role !== undefined) return `wetty ${role}`;
+    if (command.includes('floor-server.cjs api')) return 'floor api';
+    if (command.includes('floor-server.cjs rt')) return 'floor realtime';
+    if (command.includes('drive.cjs')) return 'driver';
+    if (command.startsWith('redis-server')) return 'redis';
+    if (command.startsWith('postgres')) return 'postgres';
+    return null;
+  };
+}
+
+/** The driver waits this long after its last send before it reports (drive.cjs). */
+const DRIVER_TAIL_S = 2;
+/** The first seconds of sending are left out of the CPU figures (connections and JIT settling). */
+const CPU_SETTLE_S = 2;
+
+/**
+ * Core-ms per send by group while the driver sent: from snapshots taken every second, the pair that
+ * spans its sending window best — the driver sends for `sent ÷ achieved` seconds and reports
+ * `DRIVER_TAIL_S` after the last send — less its first `CPU_SETTLE_S` seconds. The sends in that window
+ * are counted at the achieved rate.
+ */
+function cpuPerSend(snapshots: readonly CpuSnapshot[], exitedAt: number, result: DriveResult): Record<string, number> | null {
+  const sendSpanMs = (result.delivered + result.lost) / result.achievedSendsPerS * 1000;
+  const sendingEnd = exitedAt - DRIVER_TAIL_S * 1000;
+  const sendingStart = sendingEnd - sendSpanMs + CPU_SETTLE_S * 1000;
+  const first = snapshots.find((s) => s.at >= sendingStart);
+  const last = snapshots.findLast((s) => s.at <= sendingEnd);
+  if (!first || !last || last.at - first.at < 2000) return null;
+  const sends = (result.achievedSendsPerS * (last.at - first.at)) / 1000;
+  const perSend = [...last.byGroup].map(([group, cpu]) => [group, Math.round(((cpu - (first.byGroup.get(group) ?? 0)) * 1000 / sends) * 1000) / 1000] as const);
+  return Object.fromEntries(perSend.filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]));
+}
+
+/** One driver run: its JSON line, and the CPU per send while it sent. */
+async function drive(dir: string, adapter: string, rate: number, env: Record<string, string> = {}, durationS = args.duration): Promise<RunResult> {
+  const group = groupOf(new Map((await system.roles()).map((r) => [r.pid, r.role])));
   const child = spawn(process.execPath, ['drive.cjs', adapter, String(rate), durationS, args.pairs], {
     cwd: dir,
     env: { ...process.env, ...env },
@@ -102,13 +152,15 @@ function drive(dir: string, adapter: string, rate: number, env: Record<string, s
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolvePromise, reject) =>
-    child.once('exit', (code) => {
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (code !== 0 || !line) reject(new Error(`${adapter} at ${rate}/s exited with ${code}: ${output}`));
-      else resolvePromise(JSON.parse(line) as DriveResult);
-    }),
-  );
+  const snapshots: CpuSnapshot[] = [];
+  const sampling = setInterval(() => void cpuSnapshot(group).then((s) => snapshots.push(s), () => undefined), 1000);
+  const code = await new Promise<number | null>((resolveExit) => child.once('exit', resolveExit));
+  const exitedAt = performance.now();
+  clearInterval(sampling);
+  const line = output.split('\n').find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`${adapter} at ${rate}/s exited with ${code}: ${output}`);
+  const result = JSON.parse(line) as DriveResult;
+  return { ...result, cpuMsPerSend: cpuPerSend(snapshots, exitedAt, result) };
 }
 
 /** The uncounted first run of a side, at the lowest rate. */
@@ -150,6 +202,21 @@ const cell = ({ runs }: RateRuns) => {
   const verdict = `${sustainedByMost(runs) ? 'yes' : 'no'}${runs.length > 1 ? ` (${runs.filter(sustained).length}/${runs.length})` : ''}`;
   return `${figure((r) => r.achievedSendsPerS)} | ${figure((r) => r.latencyMs.p50)} / ${figure((r) => r.latencyMs.p95)} / ${figure((r) => r.latencyMs.p99)} | ${lost} | ${verdict}`;
 };
+/** A run's machine cost per send without the driver: the side's servers, PostgreSQL and Redis. */
+const systemCost = (r: RunResult) => (r.cpuMsPerSend === null ? Number.NaN : Object.entries(r.cpuMsPerSend).reduce((sum, [group, ms]) => (group === 'driver' ? sum : sum + ms), 0));
+const costCell = ({ runs }: RateRuns, side: 'floor' | 'wetty') => {
+  const median = (pick: (r: RunResult) => number) => {
+    const known = runs.map(pick).filter((n) => !Number.isNaN(n));
+    return known.length === 0 ? '—' : percentile(known, 50).toFixed(2);
+  };
+  const own = (r: RunResult) => Object.entries(r.cpuMsPerSend ?? {}).reduce((sum, [group, ms]) => (group.startsWith(`${side} `) ? sum + ms : sum), 0);
+  return `${median(systemCost)} (${median(own)} / ${median((r) => r.cpuMsPerSend?.postgres ?? Number.NaN)} / ${median((r) => r.cpuMsPerSend?.redis ?? Number.NaN)})`;
+};
+const costLines = [
+  '| offered/s | floor core-ms per send: all (own / PostgreSQL / Redis) | Wetty core-ms per send: all (own / PostgreSQL / Redis) |',
+  '| ---: | ---: | ---: |',
+  ...rates.map((rate, i) => `| ${rate} | ${costCell(floor[i] as RateRuns, 'floor')} | ${costCell(wetty[i] as RateRuns, 'wetty')} |`),
+];
 const medianNote = repeat > 1 ? `\n(medians of ${repeat} runs; lost: all runs)` : '';
 const lines = [
   `| offered/s | floor achieved/s | floor p50 / p95 / p99 ms | floor lost | floor sustained | Wetty achieved/s | Wetty p50 / p95 / p99 ms | Wetty lost | Wetty sustained |`,
@@ -160,6 +227,7 @@ const floorBest = best(floor);
 const wettyBest = best(wetty);
 const ratio = floorBest > 0 ? (wettyBest / floorBest).toFixed(2) : 'n/a';
 console.log(`\n${lines.join('\n')}${medianNote}\n`);
+console.log(`${costLines.join('\n')}\n(the machine's CPU while each side sent, per send, without the driver's: its own processes, PostgreSQL's and Redis's)\n`);
 if (repeat > 1) {
   for (const [side, results] of [['floor', floor], ['wetty', wetty]] as const) {
     for (const { rate, runs } of results) console.log(`${side} ${rate}/s p99 by run: ${runs.map((r) => r.latencyMs.p99).join(', ')} ms`);
