@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -14,9 +15,16 @@ import { startBenchSystem } from './lib/system.ts';
  * PUBLISH → uWebSockets.js push; no queue, no auth, no batching) and Wetty are both offered each rate
  * by the floor's own driver (`drive.cjs`), which measures send→deliver on the receivers' sockets.
  * A run *sustains* its rate when achieved ≥ 97 % of offered, nothing is lost and p99 ≤ 100 ms.
- * Each side first gets one run at the lowest rate that is not counted (`--warmup` seconds, 0 for
- * none), so neither side's first measured rate also pays for its start (JIT, connection pools).
- * Then, rate by rate, the floor and Wetty run in turn, so a slow minute of the machine falls on both.
+ * Both sides are started once and kept running for every run: Wetty by `startBenchSystem`, the floor's
+ * two processes here, driven through `bench/lib/running-floor-adapter.cjs` (the floor adapter's pairs
+ * and requests, without starting the floor). The floor's own adapter starts its processes afresh for
+ * every run, so each run's first second — a cold JIT and a pool still connecting, hundreds of ms a
+ * send — is counted, which alone puts its p99 past 100 ms at rates it otherwise sustains;
+ * `--cold-floor` measures it that way. Each side first gets one run at the lowest rate that is not
+ * counted (`--warmup` seconds, 0 for none), so neither side's first measured rate also pays for its
+ * start (JIT, connection pools).
+ * Then, rate by rate, the floor and Wetty run in turn, so a slow minute of the machine falls on both,
+ * each run once the machine is quiet again (`untilQuiet`).
  * `--repeat N` runs every rate N times on each side (still in turn): a side sustains a rate when more
  * than half of its runs did, and the table gives the median of each figure (of an even count, the
  * lower middle) with how many runs sustained. One stall of a shared machine can put a single run's
@@ -43,6 +51,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '1' },
     repeat: { type: 'string', default: '1' },
     floor: { type: 'string', default: process.env.FLOOR_DIR ?? defaultFloorDir() },
+    'cold-floor': { type: 'boolean', default: false },
   },
 });
 const rates = args.rates.split(',').map(Number);
@@ -84,6 +93,7 @@ async function prepareFloor(): Promise<string> {
   const dir = resolve('bench/results/send-floor');
   await mkdir(dir, { recursive: true });
   await cp(source, dir, { recursive: true });
+  await cp(resolve('bench/lib/running-floor-adapter.cjs'), `${dir}/running-floor-adapter.cjs`);
   // Under this project's .npmrc (strict-allow-scripts): the floor's optional native helpers of ws are
   // not built; their prebuilt binaries load, or ws does without them.
   if (!existsSync(`${dir}/node_modules/ioredis`)) await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { cwd: dir });
@@ -142,8 +152,33 @@ function cpuPerSend(snapshots: readonly CpuSnapshot[], exitedAt: number, result:
   return Object.fromEntries(perSend.filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]));
 }
 
-/** One driver run: its JSON line, and the CPU per send while it sent. */
+const QUIET_BUSY = 0.15;
+const QUIET_WAIT_MS = 60_000;
+
+/**
+ * Waits until the machine is quiet — under 15 % of its cores busy over a second — so that a run does
+ * not share the machine with what the run before it left behind (the other side's workers finishing
+ * their pushes, PostgreSQL's autovacuum after its inserts). Gives up after a minute, saying so.
+ */
+async function untilQuiet(): Promise<void> {
+  const cores = availableParallelism();
+  const started = performance.now();
+  for (;;) {
+    const before = await cpuSnapshot(() => null);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 1000));
+    const after = await cpuSnapshot(() => null);
+    const busy = (after.machineBusySeconds - before.machineBusySeconds) / ((after.at - before.at) / 1000) / cores;
+    if (busy < QUIET_BUSY) return;
+    if (performance.now() - started > QUIET_WAIT_MS) {
+      console.log(`  (the machine is still ${Math.round(busy * 100)} % busy after ${QUIET_WAIT_MS / 1000} s; running anyway)`);
+      return;
+    }
+  }
+}
+
+/** One driver run, on a quiet machine: its JSON line, and the CPU per send while it sent. */
 async function drive(dir: string, adapter: string, rate: number, env: Record<string, string> = {}, durationS = args.duration): Promise<RunResult> {
+  await untilQuiet();
   const group = groupOf(new Map((await system.roles()).map((r) => [r.pid, r.role])));
   const child = spawn(process.execPath, ['drive.cjs', adapter, String(rate), durationS, args.pairs], {
     cwd: dir,
@@ -171,27 +206,61 @@ async function warmUp(name: string, adapter: string, env: Record<string, string>
   await drive(dir, adapter, rate, env, args.warmup);
 }
 
+/** The floor's api and realtime processes, started once and kept running for every run, as Wetty is. */
+async function startFloor(): Promise<{ env: Record<string, string>; stop(): void }> {
+  const [apiPort, wsPort] = [Number(process.env.FLOOR_API_PORT ?? 3430), Number(process.env.FLOOR_WS_PORT ?? 3431)];
+  const processes = (['api', 'rt'] as const).map((role) =>
+    spawn(process.execPath, ['floor-server.cjs', role, String(role === 'api' ? apiPort : wsPort)], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
+  await Promise.all(
+    processes.map(
+      (child) =>
+        new Promise<void>((ready, failed) => {
+          child.stdout.once('data', (chunk: Buffer) => (chunk.toString().startsWith('ready') ? ready() : failed(new Error(`the floor did not start: ${chunk.toString()}`))));
+          child.once('exit', (code) => failed(new Error(`the floor exited with ${code} before it was ready`)));
+        }),
+    ),
+  );
+  return {
+    env: { FLOOR_API: `http://127.0.0.1:${apiPort}`, FLOOR_WS: `ws://127.0.0.1:${wsPort}` },
+    stop: () => processes.forEach((child) => child.kill()),
+  };
+}
+
 const dir = await prepareFloor();
 // Wetty with the limits meant for people lifted: the driver registers hundreds of users from one address.
 const system = await startBenchSystem({ SUPERVISOR_WORKERS: args.workers });
 const wettyEnv = { WETTY_API: system.apiUrl, WETTY_WS: system.wsUrl };
+// The floor kept running (warm) like Wetty, or — `--cold-floor` — restarted by its own adapter for every run.
+const runningFloor = args['cold-floor'] ? null : await startFloor().catch(async (err: unknown) => {
+  await system.stop();
+  throw err;
+});
+const floorAdapter = runningFloor ? 'running-floor-adapter.cjs' : 'floor-adapter.cjs';
+const floorEnv = runningFloor?.env ?? {};
 const floor: RateRuns[] = rates.map((rate) => ({ rate, runs: [] }));
 const wetty: RateRuns[] = rates.map((rate) => ({ rate, runs: [] }));
 // Ctrl-C or a timeout stops the system too, instead of leaving it holding the benchmark's ports.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void system.stop().then(() => process.exit(130), () => process.exit(1)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    runningFloor?.stop();
+    void system.stop().then(() => process.exit(130), () => process.exit(1));
+  });
+}
 try {
-  await warmUp('floor', 'floor-adapter.cjs');
+  await warmUp('floor', floorAdapter, floorEnv);
   await warmUp('wetty', 'wetty-adapter.cjs', wettyEnv);
   for (let round = 1; round <= repeat; round++) {
     for (const [i, rate] of rates.entries()) {
       const of = repeat > 1 ? ` (run ${round} of ${repeat})` : '';
       console.log(`floor at ${rate}/s${of} …`);
-      floor[i]?.runs.push(await drive(dir, 'floor-adapter.cjs', rate));
+      floor[i]?.runs.push(await drive(dir, floorAdapter, rate, floorEnv));
       console.log(`wetty at ${rate}/s${of} …`);
       wetty[i]?.runs.push(await drive(dir, 'wetty-adapter.cjs', rate, wettyEnv));
     }
   }
 } finally {
+  runningFloor?.stop();
   await system.stop();
 }
 
