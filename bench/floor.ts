@@ -271,15 +271,24 @@ const cell = ({ runs }: RateRuns) => {
   const verdict = `${sustainedByMost(runs) ? 'yes' : 'no'}${runs.length > 1 ? ` (${runs.filter(sustained).length}/${runs.length})` : ''}`;
   return `${figure((r) => r.achievedSendsPerS)} | ${figure((r) => r.latencyMs.p50)} / ${figure((r) => r.latencyMs.p95)} / ${figure((r) => r.latencyMs.p99)} | ${lost} | ${verdict}`;
 };
-/** A run's machine cost per send without the driver: the side's servers, PostgreSQL and Redis. */
-const systemCost = (r: RunResult) => (r.cpuMsPerSend === null ? Number.NaN : Object.entries(r.cpuMsPerSend).reduce((sum, [group, ms]) => (group === 'driver' ? sum : sum + ms), 0));
-const costCell = ({ runs }: RateRuns, side: 'floor' | 'wetty') => {
+type Side = 'floor' | 'wetty';
+/** A run's machine cost per send: the side's own processes, PostgreSQL and Redis (not the driver, nor the other side idling). */
+const systemCost = (r: RunResult, side: Side) =>
+  r.cpuMsPerSend === null
+    ? Number.NaN
+    : Object.entries(r.cpuMsPerSend).reduce((sum, [group, ms]) => (group.startsWith(`${side} `) || group === 'postgres' || group === 'redis' ? sum + ms : sum), 0);
+/** The median of a side's system cost per send at each rate, null where no run could tell. */
+const medianCost = ({ runs }: RateRuns, side: Side) => {
+  const known = runs.map((r) => systemCost(r, side)).filter((n) => !Number.isNaN(n));
+  return known.length === 0 ? null : percentile(known, 50);
+};
+const costCell = ({ runs }: RateRuns, side: Side) => {
   const median = (pick: (r: RunResult) => number) => {
     const known = runs.map(pick).filter((n) => !Number.isNaN(n));
     return known.length === 0 ? '—' : percentile(known, 50).toFixed(2);
   };
   const own = (r: RunResult) => Object.entries(r.cpuMsPerSend ?? {}).reduce((sum, [group, ms]) => (group.startsWith(`${side} `) ? sum + ms : sum), 0);
-  return `${median(systemCost)} (${median(own)} / ${median((r) => r.cpuMsPerSend?.postgres ?? Number.NaN)} / ${median((r) => r.cpuMsPerSend?.redis ?? Number.NaN)})`;
+  return `${median((r) => systemCost(r, side))} (${median(own)} / ${median((r) => r.cpuMsPerSend?.postgres ?? Number.NaN)} / ${median((r) => r.cpuMsPerSend?.redis ?? Number.NaN)})`;
 };
 const costLines = [
   '| offered/s | floor core-ms per send: all (own / PostgreSQL / Redis) | Wetty core-ms per send: all (own / PostgreSQL / Redis) |',
@@ -305,5 +314,6 @@ if (repeat > 1) {
 console.log(`highest sustained: floor ${floorBest}/s, Wetty ${wettyBest}/s; ratio Wetty ÷ floor = ${ratio}`);
 await writeFile(
   `bench/results/floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), warmup_s: Number(args.warmup), pairs: Number(args.pairs), repeat, floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio }, null, 2),
+  JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), warmup_s: Number(args.warmup), pairs: Number(args.pairs), repeat, floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio,
+    core_ms_per_send: rates.map((rate, i) => ({ rate, floor: medianCost(floor[i] as RateRuns, 'floor'), wetty: medianCost(wetty[i] as RateRuns, 'wetty') })) }, null, 2),
 );

@@ -78,7 +78,9 @@ function summarize(name: string, r: Record<string, any>): string {
     return `${r.achieved_sends_per_s}/s of ${r.offered_per_s}/s offered; send→deliver p50 ${d.p50} p95 ${d.p95} p99 ${d.p99} max ${d.max} ms; undelivered ${r.undelivered}, duplicates ${r.duplicates}`;
   }
   if (name === 'floor vs Wetty') {
-    return `highest sustained (p99 ≤ 100 ms, 0 lost): floor ${r.floor_best}/s, Wetty ${r.wetty_best}/s, ratio ${r.ratio}`;
+    const costs = ((r.core_ms_per_send ?? []) as { rate: number; floor: number | null; wetty: number | null }[])
+      .map((c) => `${c.rate}/s floor ${c.floor?.toFixed(2) ?? 'n/a'}, Wetty ${c.wetty?.toFixed(2) ?? 'n/a'}`);
+    return `highest sustained (p99 ≤ 100 ms, 0 lost): floor ${r.floor_best}/s, Wetty ${r.wetty_best}/s, ratio ${r.ratio}; core-ms per send: ${costs.join('; ')}`;
   }
   if (name === 'large-group fan-out') {
     const f = r.large_group_fanout_ms ?? {};
