@@ -137,6 +137,8 @@ describe('messages over HTTP (api and workers against PostgreSQL and Redis)', fu
       expect(Effects.parse(recorded?.effects)).to.deep.equal([
         { kind: 'sent', msg_ids: inOrder.map((m) => m.id), chat_ids: [...new Set(inOrder.map((m) => m.chat_id))] },
       ]);
+      // The statement answers the effects once (on its first row): the caller gets them as written.
+      expect(stored?.outbox.effects).to.deep.equal(recorded?.effects);
       expect(stored?.outbox.behind).to.equal(false);
     });
 
