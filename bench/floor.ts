@@ -272,23 +272,20 @@ const cell = ({ runs }: RateRuns) => {
   return `${figure((r) => r.achievedSendsPerS)} | ${figure((r) => r.latencyMs.p50)} / ${figure((r) => r.latencyMs.p95)} / ${figure((r) => r.latencyMs.p99)} | ${lost} | ${verdict}`;
 };
 type Side = 'floor' | 'wetty';
+/** A run's core-ms per send in one group, or in the side's own processes; NaN when the run could not tell. */
+const groupCost = (r: RunResult, group: string) => (r.cpuMsPerSend === null ? Number.NaN : (r.cpuMsPerSend[group] ?? 0));
+const ownCost = (r: RunResult, side: Side) =>
+  r.cpuMsPerSend === null ? Number.NaN : Object.entries(r.cpuMsPerSend).reduce((sum, [group, ms]) => (group.startsWith(`${side} `) ? sum + ms : sum), 0);
 /** A run's machine cost per send: the side's own processes, PostgreSQL and Redis (not the driver, nor the other side idling). */
-const systemCost = (r: RunResult, side: Side) =>
-  r.cpuMsPerSend === null
-    ? Number.NaN
-    : Object.entries(r.cpuMsPerSend).reduce((sum, [group, ms]) => (group.startsWith(`${side} `) || group === 'postgres' || group === 'redis' ? sum + ms : sum), 0);
-/** The median of a side's system cost per send at each rate, null where no run could tell. */
-const medianCost = ({ runs }: RateRuns, side: Side) => {
-  const known = runs.map((r) => systemCost(r, side)).filter((n) => !Number.isNaN(n));
+const systemCost = (r: RunResult, side: Side) => ownCost(r, side) + groupCost(r, 'postgres') + groupCost(r, 'redis');
+/** The median over a rate's runs of a cost, null when no run could tell. */
+const medianCost = ({ runs }: RateRuns, cost: (r: RunResult) => number) => {
+  const known = runs.map(cost).filter((n) => !Number.isNaN(n));
   return known.length === 0 ? null : percentile(known, 50);
 };
-const costCell = ({ runs }: RateRuns, side: Side) => {
-  const median = (pick: (r: RunResult) => number) => {
-    const known = runs.map(pick).filter((n) => !Number.isNaN(n));
-    return known.length === 0 ? '—' : percentile(known, 50).toFixed(2);
-  };
-  const own = (r: RunResult) => Object.entries(r.cpuMsPerSend ?? {}).reduce((sum, [group, ms]) => (group.startsWith(`${side} `) ? sum + ms : sum), 0);
-  return `${median((r) => systemCost(r, side))} (${median(own)} / ${median((r) => r.cpuMsPerSend?.postgres ?? Number.NaN)} / ${median((r) => r.cpuMsPerSend?.redis ?? Number.NaN)})`;
+const costCell = (runs: RateRuns, side: Side) => {
+  const shown = (cost: (r: RunResult) => number) => medianCost(runs, cost)?.toFixed(2) ?? '—';
+  return `${shown((r) => systemCost(r, side))} (${shown((r) => ownCost(r, side))} / ${shown((r) => groupCost(r, 'postgres'))} / ${shown((r) => groupCost(r, 'redis'))})`;
 };
 const costLines = [
   '| offered/s | floor core-ms per send: all (own / PostgreSQL / Redis) | Wetty core-ms per send: all (own / PostgreSQL / Redis) |',
@@ -315,5 +312,5 @@ console.log(`highest sustained: floor ${floorBest}/s, Wetty ${wettyBest}/s; rati
 await writeFile(
   `bench/results/floor-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
   JSON.stringify({ at: new Date().toISOString(), duration_s: Number(args.duration), warmup_s: Number(args.warmup), pairs: Number(args.pairs), repeat, floor, wetty, floor_best: floorBest, wetty_best: wettyBest, ratio,
-    core_ms_per_send: rates.map((rate, i) => ({ rate, floor: medianCost(floor[i] as RateRuns, 'floor'), wetty: medianCost(wetty[i] as RateRuns, 'wetty') })) }, null, 2),
+    core_ms_per_send: rates.map((rate, i) => ({ rate, floor: medianCost(floor[i] as RateRuns, (r) => systemCost(r, 'floor')), wetty: medianCost(wetty[i] as RateRuns, (r) => systemCost(r, 'wetty')) })) }, null, 2),
 );
